@@ -1,0 +1,44 @@
+// The resolved configuration of one episode: what `loadConfig` returns after validation, with
+// every default filled in and every path absolute. Nothing downstream reads YAML.
+import type { LogLevel } from '../collectors/contract';
+
+export interface RestartPolicy {
+  /** Restarts allowed for one collector before it is given up; the count resets after a calm spell. */
+  maxRestarts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** A collector that ran this long without failing gets its restart count back. */
+  resetAfterMs: number;
+}
+
+export interface CollectorConfig {
+  /** The entry's key under `collectors:`; the `source` of its rows and events. */
+  name: string;
+  kind: string;
+  /** Absolute path of the module that exports `collector` (built-in or the user's). */
+  modulePath: string;
+  enabled: boolean;
+  /** Absolute path of the JSONL file its rows go to. */
+  outputPath: string;
+  availableInDeployment: boolean;
+  flushMs: number;
+  /** The kind's options, validated, defaults filled, paths absolute. */
+  options: Record<string, unknown>;
+}
+
+export interface EpisodeConfig {
+  /** Absolute path of the YAML file. */
+  configPath: string;
+  /** sha256 of the config file's bytes, hex. */
+  digest: string;
+  vm: string;
+  episode: string;
+  runDir: string;
+  logLevel: LogLevel;
+  stopGraceMs: number;
+  restart: RestartPolicy;
+  /** Every entry, enabled or not, in file order. */
+  collectors: CollectorConfig[];
+  /** The resolved config as YAML-ready data (snake_case keys, defaults filled), for printing and the manifest. */
+  resolved: Record<string, unknown>;
+}

@@ -1,0 +1,115 @@
+// One SharedArrayBuffer mapped by every thread of an episode, so all of them stop on one flag and
+// stamp on one timeline without a message round trip.
+// Int32 slot 0 is the stop flag (Atomics can wait/notify only on Int32/BigInt64 slots);
+// BigInt64 slot 1 holds the monotonic origin, written once before any worker starts;
+// BigInt64 slot 2 holds wall − monotonic, so wall stamps are anchor + monotonic delta and never
+// jump inside an episode even when NTP steps the wall clock.
+const STOP_INDEX = 0;
+const ORIGIN_INDEX = 1;
+const WALL_OFFSET_INDEX = 2;
+const BYTE_LENGTH = 24;
+
+/** Values of the stop flag. `hurry` follows a second signal: flush what is held and leave. */
+export const STOP_STATE = { running: 0, stop: 1, hurry: 2 } as const;
+export type StopState = (typeof STOP_STATE)[keyof typeof STOP_STATE];
+
+export class ControlBlock {
+  readonly buffer: SharedArrayBuffer;
+  private readonly flags: Int32Array;
+  private readonly clocks: BigInt64Array;
+  /** The episode's origin on CLOCK_MONOTONIC, in ns; every `t_mono_ns` is relative to it. */
+  readonly originNs: bigint;
+  /** Host wall clock minus CLOCK_MONOTONIC, in ns, sampled once when the process started. */
+  readonly wallOffsetNs: bigint;
+
+  private constructor(buffer: SharedArrayBuffer) {
+    this.buffer = buffer;
+    this.flags = new Int32Array(buffer, 0, 1);
+    this.clocks = new BigInt64Array(buffer, 0, BYTE_LENGTH / 8);
+    this.originNs = Atomics.load(this.clocks, ORIGIN_INDEX);
+    this.wallOffsetNs = Atomics.load(this.clocks, WALL_OFFSET_INDEX);
+  }
+
+  /** A new block for this process; `originNs` is reused when an episode continues after a crash. */
+  static create(originNs: bigint = process.hrtime.bigint()): ControlBlock {
+    const buffer = new SharedArrayBuffer(BYTE_LENGTH);
+    const clocks = new BigInt64Array(buffer);
+    Atomics.store(clocks, ORIGIN_INDEX, originNs);
+    Atomics.store(clocks, WALL_OFFSET_INDEX, sampleWallOffsetNs());
+    return new ControlBlock(buffer);
+  }
+
+  /** The same block seen from another thread. */
+  static attach(buffer: SharedArrayBuffer): ControlBlock {
+    return new ControlBlock(buffer);
+  }
+
+  /** `t_mono_ns` of now: CLOCK_MONOTONIC minus the origin. */
+  monoNs(): bigint {
+    return process.hrtime.bigint() - this.originNs;
+  }
+
+  /** `t_wall_ns` for a `t_mono_ns`: the anchored wall clock at that instant. */
+  wallNsAt(tMonoNs: bigint): bigint {
+    return tMonoNs + this.originNs + this.wallOffsetNs;
+  }
+
+  stopState(): StopState {
+    return Atomics.load(this.flags, STOP_INDEX) as StopState;
+  }
+
+  isStopping(): boolean {
+    return Atomics.load(this.flags, STOP_INDEX) !== STOP_STATE.running;
+  }
+
+  /** Raises the flag (never lowers it) and wakes every thread waiting on it. */
+  requestStop(state: typeof STOP_STATE.stop | typeof STOP_STATE.hurry): void {
+    let current = Atomics.load(this.flags, STOP_INDEX);
+    while (current < state) {
+      const seen = Atomics.compareExchange(this.flags, STOP_INDEX, current, state);
+      if (seen === current) break;
+      current = seen;
+    }
+    Atomics.notify(this.flags, STOP_INDEX);
+  }
+
+  /**
+   * Resolves with the new state when the flag leaves `from`, or with null once `release` aborts.
+   * A pending Atomics.waitAsync does not keep a thread alive, so a long timer is held open while
+   * waiting; `release` drops it, so a thread whose work is done can exit.
+   */
+  async waitForChange(from: StopState, release?: AbortSignal): Promise<StopState | null> {
+    const released = release ? abortPromise(release) : null;
+    for (;;) {
+      if (release?.aborted) return null;
+      const current = Atomics.load(this.flags, STOP_INDEX) as StopState;
+      if (current !== from) return current;
+      const waiting = Atomics.waitAsync(this.flags, STOP_INDEX, from);
+      if (!waiting.async) continue;
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+      try {
+        await (released ? Promise.race([waiting.value, released]) : waiting.value);
+      } finally {
+        clearInterval(keepAlive);
+      }
+    }
+  }
+}
+
+function abortPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+// Brackets one wall reading between two monotonic readings and keeps the midpoint, so the offset
+// is good to about a microsecond. performance.timeOrigin + now() has microsecond resolution where
+// Date.now() has only milliseconds.
+function sampleWallOffsetNs(): bigint {
+  const before = process.hrtime.bigint();
+  const wallMs = performance.timeOrigin + performance.now();
+  const after = process.hrtime.bigint();
+  const wallNs = BigInt(Math.round(wallMs * 1e3)) * 1000n;
+  return wallNs - (before + (after - before) / 2n);
+}

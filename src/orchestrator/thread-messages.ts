@@ -1,0 +1,33 @@
+// The one tagged union of messages between the orchestrator and a collector worker. Errors cross
+// as SerializedError because postMessage drops an Error's name and code.
+import type { CollectorCounts, LogLevel } from '../collectors/contract';
+import type { SerializedError } from '../errors';
+
+/** What a worker is told when it starts (its workerData). */
+export interface WorkerSetup {
+  name: string;
+  kind: string;
+  /** Absolute path of the module that exports `collector`. */
+  modulePath: string;
+  options: Record<string, unknown>;
+  runDir: string;
+  outputPath: string;
+  availableInDeployment: boolean;
+  flushMs: number;
+  logLevel: LogLevel;
+  controlBuffer: SharedArrayBuffer;
+  /** The latest value of every published topic at the time the worker starts. */
+  shared: Record<string, unknown>;
+}
+
+export type WorkerMessage =
+  | { type: 'started' }
+  | { type: 'event'; tMonoNs: bigint; event: string; fields: Record<string, unknown> }
+  | { type: 'log'; level: LogLevel; message: string; fields: Record<string, unknown> }
+  | { type: 'counts'; counts: CollectorCounts }
+  | { type: 'publish'; topic: string; value: unknown }
+  | { type: 'end_episode'; reason: string }
+  | { type: 'stopped'; reason: string; counts: CollectorCounts }
+  | { type: 'failed'; error: SerializedError; counts: CollectorCounts };
+
+export type MainMessage = { type: 'shared'; topic: string; value: unknown };
