@@ -1,0 +1,85 @@
+// Runs a collector definition in the test's own thread through the same host the worker uses, so
+// a collector's logic is tested without a worker, with real sockets and files, and its messages
+// (events, logs, counts, the final stopped/failed) collected for assertions.
+import { join } from 'node:path';
+import type { CollectorDefinition, LogLevel } from '../../src/collectors/contract';
+import { defaultOptions } from '../../src/config/option-defaults';
+import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
+import { hostCollector } from '../../src/orchestrator/collector-host';
+import type { MainMessage, WorkerMessage } from '../../src/orchestrator/thread-messages';
+import { withDeadline } from './wait-for';
+
+export interface InThreadOptions {
+  runDir: string;
+  /** Options beside the schema's defaults. */
+  options?: Record<string, unknown>;
+  name?: string;
+  outputPath?: string;
+  availableInDeployment?: boolean;
+  flushMs?: number;
+  logLevel?: LogLevel;
+  control?: ControlBlock;
+  shared?: Record<string, unknown>;
+}
+
+export interface InThreadCollector {
+  control: ControlBlock;
+  outputPath: string;
+  messages: WorkerMessage[];
+  /** Resolves when the collector has posted stopped or failed. */
+  done: Promise<void>;
+  /** The events posted so far, optionally only those named `event`. */
+  events(event?: string): Array<Extract<WorkerMessage, { type: 'event' }>>;
+  /** The final message, once `done` has resolved. */
+  outcome(): Extract<WorkerMessage, { type: 'stopped' | 'failed' }> | undefined;
+  /** Sends a message as the orchestrator would (a shared topic). */
+  send(message: MainMessage): void;
+  /** Raises the stop flag and waits for the collector to finish. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export function startInThread(definition: CollectorDefinition, options: InThreadOptions): InThreadCollector {
+  const control = options.control ?? ControlBlock.create();
+  const name = options.name ?? definition.kind;
+  const outputPath = options.outputPath ?? join(options.runDir, definition.defaultOutput ?? `telemetry-${name}.jsonl`);
+  const messages: WorkerMessage[] = [];
+  const handlers: Array<(message: MainMessage) => void> = [];
+  const resolvedOptions = {
+    ...defaultOptions(definition.options, { runDir: options.runDir, configDir: options.runDir }),
+    ...options.options,
+  };
+  const done = hostCollector(
+    definition,
+    {
+      name,
+      kind: definition.kind,
+      modulePath: '',
+      options: resolvedOptions,
+      runDir: options.runDir,
+      outputPath,
+      availableInDeployment: options.availableInDeployment ?? definition.defaultAvailableInDeployment,
+      flushMs: options.flushMs ?? 100,
+      logLevel: options.logLevel ?? 'debug',
+      controlBuffer: control.buffer,
+      shared: options.shared ?? {},
+    },
+    { post: (message) => messages.push(message), onMessage: (handler) => handlers.push(handler) },
+  );
+  return {
+    control,
+    outputPath,
+    messages,
+    done,
+    events: (event) =>
+      messages.filter(
+        (m): m is Extract<WorkerMessage, { type: 'event' }> => m.type === 'event' && (event === undefined || m.event === event),
+      ),
+    outcome: () =>
+      messages.find((m): m is Extract<WorkerMessage, { type: 'stopped' | 'failed' }> => m.type === 'stopped' || m.type === 'failed'),
+    send: (message) => handlers.forEach((handler) => handler(message)),
+    stop: async (timeoutMs = 2000) => {
+      control.requestStop(STOP_STATE.stop);
+      await withDeadline(`${name} to stop`, done, timeoutMs);
+    },
+  };
+}
