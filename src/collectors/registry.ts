@@ -19,5 +19,6 @@ function builtIn(modulePath: string): BuiltInKind {
 export const BUILT_IN_KINDS: ReadonlyMap<string, BuiltInKind> = new Map(
   [
     // one builtIn(require.resolve('./<kind-folder>')) per kind
+    builtIn(require.resolve('./host')),
   ].map((kind: BuiltInKind) => [kind.definition.kind, kind]),
 );

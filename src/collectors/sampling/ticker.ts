@@ -66,3 +66,8 @@ async function sleepUntil(ctx: TickerContext, targetMonoNs: bigint): Promise<boo
     }
   }
 }
+
+/** The fields every sampled row starts with: which tick it is and how many ticks ran late before it. */
+export function tickFields(tick: Tick): { tick: number; missed_before: number } {
+  return { tick: tick.index, missed_before: tick.missedBefore };
+}

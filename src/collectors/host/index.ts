@@ -1,0 +1,23 @@
+// The `host` collector: the lab host's CPU, memory, load and pressure, one row per tick, so a
+// VM's behaviour can be read against what the host was going through. A lab-only source: a
+// deployed sensor has no view of its host.
+import { defineCollector } from '../contract';
+import { sampleEveryTick } from '../sampling/sample-loop';
+import { intervalOption } from '../sampling/interval-option';
+import { HostSampler } from './host-sampler';
+
+/** The collector reading `procRoot`; tests point it at a tree of their own. */
+export function createHostCollector(procRoot = '/proc') {
+  return defineCollector({
+    kind: 'host',
+    description: 'host CPU times per CPU, memory, load average and pressure stalls from /proc',
+    options: { interval_ms: intervalOption(1000) },
+    defaultAvailableInDeployment: false,
+    run(ctx) {
+      const sampler = new HostSampler(procRoot, (reason) => ctx.emit('host_pressure_unavailable', { reason }));
+      return sampleEveryTick(ctx, ctx.options.interval_ms, () => ({ fields: sampler.sample() }));
+    },
+  });
+}
+
+export const collector = createHostCollector();

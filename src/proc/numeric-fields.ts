@@ -1,0 +1,17 @@
+// /proc/meminfo, /proc/PID/status and /proc/PID/io share one layout: "Name:   value [unit]" per
+// line. The numeric lines become fields whose names carry the kernel's unit ("VmRSS_kB"), so a
+// reader never has to guess whether a number is bytes, kB or a count.
+const NUMERIC_LINE = /^([A-Za-z0-9_()]+):\s+(\d+)(?:\s+(\S+))?\s*$/;
+
+/** The numeric lines of `text` as `{Name[_unit]: value}`; only names in `pick` when given. */
+export function parseNumericFields(text: string, pick?: ReadonlySet<string>): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const match = NUMERIC_LINE.exec(line);
+    if (match === null) continue;
+    const [, name = '', value = '', unit] = match;
+    if (pick !== undefined && !pick.has(name)) continue;
+    fields[unit === undefined ? name : `${name}_${unit}`] = Number(value);
+  }
+  return fields;
+}

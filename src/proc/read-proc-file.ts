@@ -1,0 +1,24 @@
+// /proc and /sys entries vanish under a reader all the time (a thread exits, a tap interface is
+// deleted); that is data, not an error. One reader turns "gone" into null and lets every other
+// failure (permission, I/O) through for the caller to report.
+import { readFileSync } from 'node:fs';
+
+// ENOENT: the entry is gone; ESRCH: the process behind /proc/PID exited while it was read.
+const GONE_CODES = new Set(['ENOENT', 'ESRCH']);
+
+/** The text of a /proc or /sys file, or null when it (or its process) does not exist. */
+export function readProcText(path: string): string | null {
+  try {
+    // Synchronous on purpose: each collector has its own thread, a procfs read takes
+    // microseconds, and one sample read without interleaving is a more coherent snapshot.
+    return readFileSync(path, 'latin1');
+  } catch (err) {
+    if (GONE_CODES.has((err as NodeJS.ErrnoException).code ?? '')) return null;
+    throw err;
+  }
+}
+
+/** The errno code of a failed read ("EACCES"), or its message when it has none. */
+export function readFailureReason(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+}
