@@ -31,7 +31,11 @@ export interface RowWriter {
 export interface Counters {
   /** Counts `n` dropped inputs under `reason` (e.g. "malformed_json"). */
   drop(reason: string, n?: number): void;
-  /** Sets a collector-specific figure reported with the counts (e.g. connects, missed_ticks). */
+  /**
+   * Sets a collector-specific figure reported with the counts (e.g. connects, missed_ticks).
+   * Figures named `longest_*` or `max_*` are maxima and merge across restarts by max; all others
+   * are totals and merge by sum.
+   */
   set(name: string, value: number): void;
   /** Adds to a collector-specific figure. */
   add(name: string, n?: number): void;

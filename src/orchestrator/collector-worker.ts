@@ -3,6 +3,7 @@
 // built-in or `module:`, so there is exactly one path from a worker to the orchestrator.
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../errors';
+import { emptyCounts } from './collector-counts';
 import { hostCollector } from './collector-host';
 import { loadCollectorModule } from './load-collector-module';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
@@ -26,7 +27,3 @@ loadCollectorModule(setup.modulePath)
       port.close();
     },
   );
-
-function emptyCounts(): { rows: number; bytes: number; dropped: Record<string, number>; stats: Record<string, number> } {
-  return { rows: 0, bytes: 0, dropped: {}, stats: {} };
-}

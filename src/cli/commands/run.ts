@@ -1,0 +1,56 @@
+// `vmtel run`: records one episode of one VM as its config says, until a signal, --duration or
+// the VM ends it. pm2 starts exactly this command.
+import type { Argv, CommandModule } from 'yargs';
+import { loadConfig } from '../../config/load-config';
+import { EXIT_CODES } from '../../errors';
+import { closeLogger, createLogger } from '../../log/logger';
+import { runEpisode } from '../../orchestrator/episode';
+import { LOG_LEVELS, withConfigOption } from '../common-args';
+
+interface RunArgs {
+  config: string;
+  'run-dir': string | undefined;
+  duration: number | undefined;
+  'log-level': (typeof LOG_LEVELS)[number] | undefined;
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Record one episode of one VM',
+  builder: (yargs: Argv) =>
+    withConfigOption(yargs)
+      .option('run-dir', { type: 'string', describe: "Where the episode's files go (overrides run_dir)" })
+      .option('duration', { type: 'number', describe: 'Stop after this many seconds' })
+      .option('log-level', { choices: LOG_LEVELS, describe: 'Terminal log level (overrides log_level)' })
+      .check((argv) => {
+        if (argv.duration !== undefined && !(argv.duration > 0)) throw new Error(`--duration: expected a positive number of seconds, got ${argv.duration}`);
+        return true;
+      })
+      .example('$0 run --config config/vm1.yaml', 'record until SIGINT/SIGTERM or the VM shuts down')
+      .example('$0 run --config config/vm1.yaml --duration 60 --run-dir /tmp/ep1', 'record 60 s into /tmp/ep1'),
+  handler: async (argv) => {
+    const config = await loadConfig(argv.config, {
+      ...(argv['run-dir'] === undefined ? {} : { runDir: argv['run-dir'] }),
+      ...(argv['log-level'] === undefined ? {} : { logLevel: argv['log-level'] }),
+    });
+    const logger = createLogger({ level: config.logLevel, runDir: config.runDir });
+    try {
+      logger.info(`episode ${config.episode} of vm ${config.vm} recording into ${config.runDir}`);
+      const summary = await runEpisode(config, {
+        logger,
+        handleSignals: true,
+        ...(argv.duration === undefined ? {} : { durationS: argv.duration }),
+      });
+      const rows = Object.entries(summary.collectors)
+        .map(([name, c]) => `${name}=${c.rows}`)
+        .join(' ');
+      logger.info(`episode stopped (${summary.reason}) after ${summary.durationS.toFixed(1)} s; rows ${rows}`);
+      process.exitCode = EXIT_CODES.ok;
+    } catch (err) {
+      logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      throw err;
+    } finally {
+      await closeLogger(logger);
+    }
+  },
+};

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// The `vmtel` command. yargs parses; every failure, argument errors included, leaves through
+// reportError as one line with a code, and reportError is the only place that sets the exit code.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { VmtelError } from '../errors';
+import { VMTEL_VERSION } from '../version';
+import { runCommand } from './commands/run';
+import { reportError } from './report-error';
+
+export async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName('vmtel')
+    .usage('$0 <command> [options]\n\nRecords telemetry from a QEMU/KVM VM during an experiment episode.')
+    .command(runCommand)
+    .demandCommand(1, 'name a command: run, validate or sim')
+    .strict()
+    .version(VMTEL_VERSION)
+    .help()
+    .alias('help', 'h')
+    .epilogue('Exit codes: 0 done, 1 runtime failure, 2 bad config or bad arguments. See docs/errors.md.')
+    .fail((message: string | null, err: Error | undefined) => {
+      throw err ?? new VmtelError('VMTEL_USAGE', message ?? 'bad arguments');
+    })
+    .parseAsync();
+}
+
+main(hideBin(process.argv)).catch(reportError);

@@ -1,0 +1,21 @@
+// The one path by which a failure reaches a user: one line per problem, `vmtel: <what> [CODE]`,
+// on stderr, with the exit code that tells pm2 whether a restart could help. Stacks go to the
+// log file, never to the terminal.
+import { ConfigError, formatProblem } from '../config/config-error';
+import { exitCodeFor, EXIT_CODES, VmtelError } from '../errors';
+
+/** Prints `err` for a person and sets process.exitCode (the only place that does). */
+export function reportError(err: unknown): void {
+  if (err instanceof ConfigError) {
+    for (const problem of err.problems) process.stderr.write(`vmtel: ${formatProblem(problem)} [${err.code}]\n`);
+    process.exitCode = exitCodeFor(err.code);
+  } else if (err instanceof VmtelError) {
+    process.stderr.write(`vmtel: ${err.message} [${err.code}]\n`);
+    process.exitCode = exitCodeFor(err.code);
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`vmtel: internal error: ${message} [VMTEL_INTERNAL]\n`);
+    if (err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = EXIT_CODES.runtime;
+  }
+}

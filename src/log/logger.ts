@@ -1,0 +1,68 @@
+// vmtel's log: human-readable lines on stderr at the chosen level, and every line (collectors'
+// included, each tagged with its source) as JSON in RUN_DIR/vmtel.log. Logs are for people;
+// the data (telemetry files, events.jsonl) never depends on them.
+import { join } from 'node:path';
+import winston from 'winston';
+import type { LogLevel } from '../collectors/contract';
+
+export type Logger = winston.Logger;
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** When set, everything is also written as JSON lines to RUN_DIR/vmtel.log. */
+  runDir?: string;
+  /** False keeps the terminal quiet (in-process tests); the log file is written regardless. */
+  terminal?: boolean;
+}
+
+const consoleFormat = winston.format.printf((info) => {
+  const { level, message, source, timestamp, ...rest } = info as Record<string, unknown>;
+  delete rest['stack'];
+  const fields = Object.entries(rest)
+    .filter(([key]) => typeof key === 'string')
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value, bigintReplacer)}`)
+    .join(' ');
+  const origin = typeof source === 'string' ? `[${source}] ` : '';
+  return `${String(timestamp)} ${String(level)} ${origin}${String(message)}${fields === '' ? '' : ` ${fields}`}`;
+});
+
+function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const transports: winston.transport[] = [
+    new winston.transports.Console({
+      level: options.level,
+      silent: options.terminal === false,
+      // Every level to stderr: stdout is left to commands that print results (validate).
+      stderrLevels: ['error', 'warn', 'info', 'debug'],
+      format: winston.format.combine(winston.format.timestamp({ format: 'HH:mm:ss.SSS' }), consoleFormat),
+    }),
+  ];
+  if (options.runDir !== undefined) {
+    transports.push(
+      new winston.transports.File({
+        filename: join(options.runDir, 'vmtel.log'),
+        level: 'debug',
+        format: winston.format.combine(
+          winston.format.timestamp(),
+          winston.format.json({ replacer: bigintReplacer }),
+        ),
+      }),
+    );
+  }
+  return winston.createLogger({ level: 'debug', transports, defaultMeta: { source: 'orchestrator' } });
+}
+
+/**
+ * Resolves when every transport has written what it holds. The logger's own 'finish' can come
+ * before the file transport has flushed, so each transport's 'finish' is awaited.
+ */
+export function closeLogger(logger: Logger): Promise<void> {
+  const finished = logger.transports.map(
+    (transport) => new Promise<void>((resolve) => transport.once('finish', () => resolve())),
+  );
+  logger.end();
+  return Promise.all(finished).then(() => undefined);
+}

@@ -1,0 +1,24 @@
+// Counts of one collector accumulate over worker restarts and orchestrator restarts. Figures
+// named `longest_*` or `max_*` are maxima; every other figure is a total.
+import type { CollectorCounts } from '../collectors/contract';
+
+export function emptyCounts(): CollectorCounts {
+  return { rows: 0, bytes: 0, dropped: {}, stats: {} };
+}
+
+/** The counts of two consecutive runs of a collector seen as one. */
+export function mergeCounts(earlier: CollectorCounts, later: CollectorCounts): CollectorCounts {
+  const stats = { ...earlier.stats };
+  for (const [name, value] of Object.entries(later.stats)) {
+    const isMaximum = name.startsWith('longest_') || name.startsWith('max_');
+    stats[name] = isMaximum ? Math.max(stats[name] ?? value, value) : (stats[name] ?? 0) + value;
+  }
+  const dropped = { ...earlier.dropped };
+  for (const [reason, n] of Object.entries(later.dropped)) dropped[reason] = (dropped[reason] ?? 0) + n;
+  return { rows: earlier.rows + later.rows, bytes: earlier.bytes + later.bytes, dropped, stats };
+}
+
+/** Sum of dropped inputs over every reason. */
+export function totalDropped(counts: CollectorCounts): number {
+  return Object.values(counts.dropped).reduce((sum, n) => sum + n, 0);
+}

@@ -1,0 +1,243 @@
+// Keeps one collector running for the episode: starts its worker, turns the worker's messages
+// into events and logs, restarts it with exponential backoff when it fails (the other collectors
+// never notice), and gives up when the restart budget is spent. A collector that finishes on its
+// own is not restarted. A worker that exits without saying why is a failure with its own code.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CollectorCounts } from '../collectors/contract';
+import type { CollectorConfig, EpisodeConfig } from '../config/episode-config';
+import type { ControlBlock } from '../control/control-block';
+import { serializeError, type SerializedError } from '../errors';
+import type { Logger } from '../log/logger';
+import { emptyCounts, mergeCounts } from './collector-counts';
+import type { EventLog } from './event-log';
+import type { MainMessage, WorkerMessage } from './thread-messages';
+
+const WORKER_ENTRY = join(__dirname, 'collector-worker.js');
+
+// A worker that said it is done but keeps its thread alive (a socket left open) is a collector
+// bug; it gets this long to exit before it is terminated, so it cannot hold the episode open.
+const EXIT_AFTER_DONE_MS = 1000;
+
+export type CollectorStatus = 'running' | 'restart_pending' | 'finished' | 'gave_up' | 'stopped';
+
+export interface SupervisorHooks {
+  control: ControlBlock;
+  events: EventLog;
+  logger: Logger;
+  /** Latest value of every published topic, handed to (re)started workers. */
+  shared: Map<string, unknown>;
+  publish(from: string, topic: string, value: unknown): void;
+  endEpisode(from: string, reason: string): void;
+  /** Called once the collector is done for good: finished, gave up, or stopped with the episode. */
+  settled(supervisor: CollectorSupervisor): void;
+}
+
+export class CollectorSupervisor {
+  readonly config: CollectorConfig;
+  status: CollectorStatus = 'running';
+  /** Restarts of this collector over the whole episode (orchestrator restarts included). */
+  restarts: number;
+  lastReason: string | null = null;
+  private readonly episode: EpisodeConfig;
+  private readonly hooks: SupervisorHooks;
+  private worker: Worker | null = null;
+  private workerStartedAtMs = 0;
+  private workerSaidDone = false;
+  private attemptsSinceCalm = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  /** Counts of every earlier worker of this collector, and of the current one so far. */
+  private earlierCounts: CollectorCounts;
+  private currentCounts: CollectorCounts = emptyCounts();
+
+  constructor(config: CollectorConfig, episode: EpisodeConfig, hooks: SupervisorHooks, earlier: { counts: CollectorCounts; restarts: number }) {
+    this.config = config;
+    this.episode = episode;
+    this.hooks = hooks;
+    this.earlierCounts = earlier.counts;
+    this.restarts = earlier.restarts;
+  }
+
+  counts(): CollectorCounts {
+    return mergeCounts(this.earlierCounts, this.currentCounts);
+  }
+
+  start(): void {
+    const { config, episode, hooks } = this;
+    this.status = 'running';
+    this.workerSaidDone = false;
+    this.workerStartedAtMs = performance.now();
+    const worker = new Worker(WORKER_ENTRY, {
+      name: `vmtel:${config.name}`,
+      workerData: {
+        name: config.name,
+        kind: config.kind,
+        modulePath: config.modulePath,
+        options: config.options,
+        runDir: episode.runDir,
+        outputPath: config.outputPath,
+        availableInDeployment: config.availableInDeployment,
+        flushMs: config.flushMs,
+        logLevel: episode.logLevel,
+        controlBuffer: hooks.control.buffer,
+        shared: Object.fromEntries(hooks.shared),
+      },
+    });
+    this.worker = worker;
+    worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+    worker.on('error', (err: Error) => this.onFailure(serializeError(err, 'VMTEL_COLLECTOR_FAILED')));
+    this.exited = new Promise((resolve) => {
+      worker.once('exit', (exitCode) => {
+        this.onExit(worker, exitCode);
+        resolve();
+      });
+    });
+  }
+
+  send(message: MainMessage): void {
+    this.worker?.postMessage(message);
+  }
+
+  /** After the stop flag is raised: no more restarts; resolves when the worker has exited. */
+  async stopped(): Promise<void> {
+    if (this.restartTimer !== null) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = null;
+      this.settle('stopped');
+    }
+    await this.exited;
+  }
+
+  /** Ends a worker that outlived the stop grace; the loss of what it held is an event. */
+  async terminate(graceMs: number): Promise<void> {
+    const worker = this.worker;
+    if (worker === null) return;
+    this.hooks.events.record(this.config.name, 'collector_unresponsive', {
+      code: 'VMTEL_WORKER_UNRESPONSIVE',
+      grace_ms: graceMs,
+    });
+    this.hooks.logger.warn(`collector did not stop within ${graceMs} ms; terminating it`, { source: this.config.name });
+    this.workerSaidDone = true;
+    this.settle('stopped');
+    await worker.terminate();
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    const { hooks, config } = this;
+    switch (message.type) {
+      case 'started':
+        hooks.events.record(config.name, 'collector_started', {
+          kind: config.kind,
+          output: config.outputPath,
+          attempt: this.attemptsSinceCalm,
+          thread_id: this.worker?.threadId,
+        });
+        break;
+      case 'event':
+        hooks.events.record(config.name, message.event, message.fields, message.tMonoNs);
+        break;
+      case 'log':
+        hooks.logger.log({ level: message.level, message: message.message, ...message.fields, source: config.name });
+        break;
+      case 'counts':
+        this.currentCounts = message.counts;
+        break;
+      case 'publish':
+        hooks.publish(config.name, message.topic, message.value);
+        break;
+      case 'end_episode':
+        hooks.endEpisode(config.name, message.reason);
+        break;
+      case 'stopped':
+        this.currentCounts = message.counts;
+        this.workerSaidDone = true;
+        this.lastReason = message.reason;
+        hooks.events.record(config.name, 'collector_stopped', { reason: message.reason, ...countFields(this.counts()) });
+        this.settle(hooks.control.isStopping() ? 'stopped' : 'finished');
+        this.terminateIfLingering();
+        break;
+      case 'failed':
+        this.currentCounts = message.counts;
+        this.workerSaidDone = true;
+        this.onFailure(message.error);
+        this.terminateIfLingering();
+        break;
+      default:
+        throw new Error(`unknown message from collector ${config.name}: ${JSON.stringify(message satisfies never)}`);
+    }
+  }
+
+  private onExit(worker: Worker, exitCode: number): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    this.earlierCounts = this.counts();
+    this.currentCounts = emptyCounts();
+    if (!this.workerSaidDone) {
+      this.onFailure({
+        name: 'VmtelError',
+        code: 'VMTEL_WORKER_EXITED',
+        message: `collector worker exited with code ${exitCode} without saying it stopped or failed`,
+        stack: '',
+      });
+    }
+    if (this.status === 'restart_pending') this.scheduleRestart();
+  }
+
+  // A failure is recorded once; the restart waits for the worker's exit so two workers of one
+  // collector never write the same file at once.
+  private onFailure(error: SerializedError): void {
+    if (this.status !== 'running') return;
+    const { hooks, config } = this;
+    this.lastReason = `${error.code}: ${error.message}`;
+    hooks.events.record(config.name, 'collector_failed', { code: error.code, message: error.message, stack: error.stack });
+    hooks.logger.error(`collector failed: ${error.message} [${error.code}]`, { source: config.name, stack: error.stack });
+    if (hooks.control.isStopping()) {
+      this.settle('stopped');
+      return;
+    }
+    const ranMs = performance.now() - this.workerStartedAtMs;
+    if (ranMs >= this.episode.restart.resetAfterMs) this.attemptsSinceCalm = 0;
+    if (this.attemptsSinceCalm >= this.episode.restart.maxRestarts) {
+      hooks.events.record(config.name, 'collector_gave_up', { restarts: this.attemptsSinceCalm, last_error: this.lastReason });
+      this.settle('gave_up');
+      return;
+    }
+    this.status = 'restart_pending';
+    if (this.worker === null) this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const { restart } = this.episode;
+    this.attemptsSinceCalm += 1;
+    this.restarts += 1;
+    const delayMs = Math.min(restart.initialDelayMs * 2 ** (this.attemptsSinceCalm - 1), restart.maxDelayMs);
+    this.hooks.events.record(this.config.name, 'collector_restarted', { attempt: this.attemptsSinceCalm, delay_ms: delayMs });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (!this.hooks.control.isStopping()) this.start();
+      else this.settle('stopped');
+    }, delayMs);
+  }
+
+  private terminateIfLingering(): void {
+    const worker = this.worker;
+    if (worker === null) return;
+    setTimeout(() => {
+      if (this.worker !== worker) return;
+      this.hooks.logger.warn('collector finished but its thread did not exit; terminating it', { source: this.config.name });
+      void worker.terminate();
+    }, EXIT_AFTER_DONE_MS).unref();
+  }
+
+  private settle(status: Exclude<CollectorStatus, 'running' | 'restart_pending'>): void {
+    if (this.status !== 'running' && this.status !== 'restart_pending') return;
+    this.status = status;
+    this.hooks.settled(this);
+  }
+}
+
+/** The count fields of collector_stopped and the manifest. */
+export function countFields(counts: CollectorCounts): Record<string, unknown> {
+  return { rows: counts.rows, bytes: counts.bytes, dropped: counts.dropped, stats: counts.stats };
+}

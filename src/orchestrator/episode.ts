@@ -1,0 +1,264 @@
+// One episode from start to stop: take the run dir, decide the timeline, start a supervised
+// worker per enabled collector, and stop them all on the first of: a signal, --duration, a
+// collector ending the episode (the VM shut down), or every collector having finished. Whatever
+// the stop, every file is flushed and whole and the manifest is written last.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { EpisodeConfig } from '../config/episode-config';
+import { STOP_STATE } from '../control/control-block';
+import type { Logger } from '../log/logger';
+import { VMTEL_VERSION } from '../version';
+import { emptyCounts } from './collector-counts';
+import { CollectorSupervisor, countFields } from './collector-supervisor';
+import { startEpisode, type EpisodeStart } from './episode-start';
+import { EventLog } from './event-log';
+import { isoOf, writeManifest, type Manifest } from './manifest';
+import { RunDirLock } from './run-dir-lock';
+
+export const EVENTS_FILE = 'events.jsonl';
+
+// The manifest is rewritten this often while the episode runs, so a crash leaves counts at most
+// this old (the rows themselves are in their files).
+const MANIFEST_INTERVAL_MS = 5000;
+// After a second signal, workers get only this long to flush what they hold before they are
+// terminated: enough for a flush, short enough that an impatient operator is obeyed.
+const HURRY_GRACE_MS = 250;
+
+export interface EpisodeOptions {
+  logger: Logger;
+  /** Stop after this many seconds; undefined runs until a signal or the VM ends the episode. */
+  durationS?: number;
+  /** Whether SIGINT/SIGTERM stop the episode (true for the CLI; tests may drive stop themselves). */
+  handleSignals: boolean;
+}
+
+export interface EpisodeSummary {
+  runDir: string;
+  reason: string;
+  durationS: number;
+  collectors: Manifest['collectors'];
+  eventsByName: Record<string, number>;
+}
+
+/** Runs the episode to its end; rejects only when it cannot start (the run dir is taken, say). */
+export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions): Promise<EpisodeSummary> {
+  const { logger } = options;
+  mkdirSync(config.runDir, { recursive: true });
+  const lock = RunDirLock.acquire(config.runDir);
+  let start: EpisodeStart;
+  try {
+    start = startEpisode(config);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const { control, previous } = start;
+  const events = new EventLog(join(config.runDir, EVENTS_FILE), control);
+  const startedMonoNs = control.monoNs();
+  const startedWallNs = control.wallNsAt(startedMonoNs);
+
+  const manifest: Manifest = {
+    vmtel_version: VMTEL_VERSION,
+    vm: config.vm,
+    episode: config.episode,
+    status: 'running',
+    t_mono_origin_ns: control.originNs,
+    boot_id: start.bootId,
+    segment: start.segment,
+    started_wall_ns: previous?.started_wall_ns ?? startedWallNs,
+    started_at: previous?.started_at ?? isoOf(startedWallNs),
+    stopped_wall_ns: null,
+    stopped_at: null,
+    stop_reason: null,
+    duration_s: null,
+    orchestrator_restarts: previous === null ? 0 : previous.orchestrator_restarts + 1,
+    starts: [
+      ...(previous?.starts ?? []),
+      { pid: process.pid, started_wall_ns: startedWallNs, boot_id: start.bootId, segment: start.segment, t_mono_origin_ns: control.originNs },
+    ],
+    config_path: config.configPath,
+    config_digest: config.digest,
+    config: config.resolved,
+    collectors: {},
+    torn_lines: [
+      ...(previous?.torn_lines ?? []),
+      ...start.repaired.map((tail) => ({ file: tail.path, torn_bytes: tail.tornBytes, torn_path: tail.tornPath })),
+    ],
+  };
+
+  events.record('orchestrator', 'episode_started', {
+    vm: config.vm,
+    episode: config.episode,
+    t_mono_origin_ns: control.originNs,
+    boot_id: start.bootId,
+    segment: start.segment,
+    config_path: config.configPath,
+    config_digest: config.digest,
+    pid: process.pid,
+    versions: { vmtel: VMTEL_VERSION, node: process.version, v8: process.versions.v8 },
+    collectors: config.collectors.filter((c) => c.enabled).map((c) => c.name),
+  });
+  if (previous !== null) {
+    events.record('orchestrator', 'orchestrator_restarted', {
+      count: manifest.orchestrator_restarts,
+      previous_pid: previous.starts.at(-1)?.pid ?? null,
+      previous_status: previous.status,
+    });
+    logger.warn(`continuing episode after an orchestrator restart (restart ${manifest.orchestrator_restarts})`);
+  }
+  if (start.newSegmentReason !== null) {
+    events.record('orchestrator', 'timeline_segment_started', { segment: start.segment, reason: start.newSegmentReason });
+    logger.warn(`new timeline segment ${start.segment}: ${start.newSegmentReason}`);
+  }
+  for (const tail of start.repaired) {
+    events.record('orchestrator', 'torn_line_repaired', { file: tail.path, torn_bytes: tail.tornBytes, torn_path: tail.tornPath });
+    logger.warn(`repaired a torn last line in ${tail.path} (${tail.tornBytes} bytes moved to ${tail.tornPath})`);
+  }
+
+  let stopReason: string | null = null;
+  let resolveStopRequested: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => (resolveStopRequested = resolve));
+  const hurried = new AbortController();
+  const requestStop = (reason: string, fields: Record<string, unknown> = {}): void => {
+    if (stopReason !== null) return;
+    stopReason = reason;
+    events.record('orchestrator', 'stop_requested', { reason, ...fields });
+    logger.info(`stopping: ${reason}`);
+    control.requestStop(STOP_STATE.stop);
+    resolveStopRequested();
+  };
+
+  const shared = new Map<string, unknown>();
+  const supervisors: CollectorSupervisor[] = [];
+  const hooks = {
+    control,
+    events,
+    logger,
+    shared,
+    publish(from: string, topic: string, value: unknown) {
+      shared.set(topic, value);
+      for (const supervisor of supervisors) {
+        if (supervisor.config.name !== from) supervisor.send({ type: 'shared', topic, value });
+      }
+    },
+    endEpisode(from: string, reason: string) {
+      requestStop(reason, { requested_by: from });
+    },
+    settled() {
+      if (supervisors.every((s) => s.status !== 'running' && s.status !== 'restart_pending')) {
+        requestStop('all_collectors_finished');
+      }
+    },
+  };
+
+  const refreshCollectors = (): void => {
+    for (const collector of config.collectors) {
+      const supervisor = supervisors.find((s) => s.config.name === collector.name);
+      const counts = supervisor?.counts() ?? previous?.collectors[collector.name] ?? emptyCounts();
+      manifest.collectors[collector.name] = {
+        kind: collector.kind,
+        enabled: collector.enabled,
+        output: collector.outputPath,
+        available_in_deployment: collector.availableInDeployment,
+        status: supervisor?.status ?? 'disabled',
+        restarts: supervisor?.restarts ?? 0,
+        last_reason: supervisor?.lastReason ?? null,
+        rows: counts.rows,
+        bytes: counts.bytes,
+        dropped: counts.dropped,
+        stats: counts.stats,
+      };
+    }
+  };
+
+  for (const collector of config.collectors.filter((c) => c.enabled)) {
+    const earlier = previous?.collectors[collector.name];
+    supervisors.push(
+      new CollectorSupervisor(collector, config, hooks, {
+        counts: earlier === undefined ? emptyCounts() : { rows: earlier.rows, bytes: earlier.bytes, dropped: earlier.dropped, stats: earlier.stats },
+        restarts: earlier?.restarts ?? 0,
+      }),
+    );
+  }
+  refreshCollectors();
+  writeManifest(config.runDir, manifest);
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopReason === null) {
+      requestStop('signal', { signal });
+    } else {
+      events.record('orchestrator', 'stop_hurried', { signal });
+      logger.warn(`second ${signal}: finishing fast`);
+      control.requestStop(STOP_STATE.hurry);
+      hurried.abort();
+    }
+  };
+  if (options.handleSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  const manifestTimer = setInterval(() => {
+    refreshCollectors();
+    writeManifest(config.runDir, manifest);
+  }, MANIFEST_INTERVAL_MS);
+  const durationTimer =
+    options.durationS === undefined ? null : setTimeout(() => requestStop('duration', { duration_s: options.durationS }), options.durationS * 1000);
+
+  for (const supervisor of supervisors) supervisor.start();
+  await stopRequested;
+  if (durationTimer !== null) clearTimeout(durationTimer);
+
+  await stopWithinGrace(supervisors, config.stopGraceMs, hurried.signal);
+  clearInterval(manifestTimer);
+  if (options.handleSignals) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const stoppedMonoNs = control.monoNs();
+  const durationS = Number(stoppedMonoNs - startedMonoNs) / 1e9;
+  refreshCollectors();
+  Object.assign(manifest, {
+    status: 'stopped',
+    stopped_wall_ns: control.wallNsAt(stoppedMonoNs),
+    stopped_at: isoOf(control.wallNsAt(stoppedMonoNs)),
+    stop_reason: stopReason,
+    duration_s: durationS,
+  });
+  events.record('orchestrator', 'episode_stopped', {
+    reason: stopReason,
+    duration_s: durationS,
+    collectors: Object.fromEntries(supervisors.map((s) => [s.config.name, { status: s.status, ...countFields(s.counts()) }])),
+  });
+  writeManifest(config.runDir, manifest);
+  events.close();
+  lock.release();
+  return {
+    runDir: config.runDir,
+    reason: stopReason ?? 'unknown',
+    durationS,
+    collectors: manifest.collectors,
+    eventsByName: Object.fromEntries(events.countsByEvent),
+  };
+}
+
+// Every worker gets `graceMs` (cut short by a second signal) to flush and exit; any still
+// alive after that is terminated, which is recorded as an event by its supervisor.
+async function stopWithinGrace(supervisors: CollectorSupervisor[], graceMs: number, hurried: AbortSignal): Promise<void> {
+  const allStopped = Promise.all(supervisors.map((s) => s.stopped()));
+  const timer = new AbortController();
+  const graceOver = delay(graceMs, 'grace', { signal: timer.signal }).catch(() => 'cancelled');
+  const hurryOver = new Promise<string>((resolve) => {
+    const afterHurry = (): void => void delay(HURRY_GRACE_MS, 'hurry', { signal: timer.signal }).then(resolve, () => undefined);
+    if (hurried.aborted) afterHurry();
+    else hurried.addEventListener('abort', afterHurry, { once: true });
+  });
+  const first = await Promise.race([allStopped.then(() => 'stopped'), graceOver, hurryOver]);
+  timer.abort();
+  if (first !== 'stopped') {
+    const waitedMs = first === 'grace' ? graceMs : HURRY_GRACE_MS;
+    await Promise.all(supervisors.map((s) => s.terminate(waitedMs)));
+  }
+  await allStopped;
+}

@@ -1,0 +1,38 @@
+// The single writer of RUN_DIR/events.jsonl. Every collector's events arrive here as messages
+// and the orchestrator's own are recorded directly, so there is one file, one writer and no
+// interleaving of partial lines. Events are rare and are exactly what must survive a crash, so
+// each one is written through at once rather than batched.
+import type { ControlBlock } from '../control/control-block';
+import { toJson } from '../sink/json-line';
+import { JsonlWriter } from '../sink/jsonl-writer';
+
+// Events are flushed as they come; the writer's timer only backs that up.
+const BACKSTOP_FLUSH_MS = 1000;
+
+export class EventLog {
+  private readonly writer: JsonlWriter;
+  private readonly control: ControlBlock;
+  /** Count of events by name, for the episode summary. */
+  readonly countsByEvent = new Map<string, number>();
+
+  constructor(path: string, control: ControlBlock) {
+    this.writer = new JsonlWriter(path, { flushMs: BACKSTOP_FLUSH_MS });
+    this.control = control;
+  }
+
+  /**
+   * Appends `{t_mono_ns, t_wall_ns, source, event, ...fields}`, stamped at `tMonoNs` (default
+   * now). The head is the log's own: a field that reuses one of its names is kept as `field_<name>`.
+   */
+  record(source: string, event: string, fields: Record<string, unknown> = {}, tMonoNs = this.control.monoNs()): void {
+    const line: Record<string, unknown> = { t_mono_ns: tMonoNs, t_wall_ns: this.control.wallNsAt(tMonoNs), source, event };
+    for (const [key, value] of Object.entries(fields)) line[key in line ? `field_${key}` : key] = value;
+    this.writer.write(`${toJson(line)}\n`);
+    this.writer.flush();
+    this.countsByEvent.set(event, (this.countsByEvent.get(event) ?? 0) + 1);
+  }
+
+  close(): void {
+    this.writer.close();
+  }
+}

@@ -1,0 +1,45 @@
+// Two vmtel processes appending to one run dir would interleave two timelines in the same files.
+// The lock file names the holder's pid; a holder that no longer exists (killed by SIGKILL before
+// pm2 restarted us) is taken over, a live one is refused.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VmtelError } from '../errors';
+
+const LOCK_FILE = 'vmtel.lock';
+
+export class RunDirLock {
+  private constructor(private readonly path: string) {}
+
+  static acquire(runDir: string): RunDirLock {
+    const path = join(runDir, LOCK_FILE);
+    const holder = readHolder(path);
+    if (holder !== null && holder !== process.pid && isAlive(holder)) {
+      throw new VmtelError('VMTEL_RUN_DIR_BUSY', `run directory ${runDir} is in use by vmtel process ${holder}`);
+    }
+    writeFileSync(path, `${process.pid}\n`);
+    return new RunDirLock(path);
+  }
+
+  release(): void {
+    if (readHolder(this.path) === process.pid) rmSync(this.path, { force: true });
+  }
+}
+
+function readHolder(path: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else, which still means "alive".
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
