@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
+import { withDeadline } from '../helpers/wait-for';
+
+test('a block attached in another thread sees the same origin and the stop flag raised here', async () => {
+  const control = ControlBlock.create();
+  // The worker reports the origin it reads, then waits on the flag and reports what woke it.
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const { ControlBlock } = require(workerData.module);
+     const control = ControlBlock.attach(workerData.buffer);
+     parentPort.postMessage({ originNs: control.originNs, nowMonoNs: control.monoNs() });
+     control.waitForChange(0).then((state) => parentPort.postMessage({ state, seenAtNs: process.hrtime.bigint() }));`,
+    { eval: true, workerData: { buffer: control.buffer, module: require.resolve('../../src/control/control-block') } },
+  );
+  try {
+    const messages: Array<Record<string, bigint | number>> = [];
+    worker.on('message', (m: Record<string, bigint | number>) => messages.push(m));
+    const first = await withDeadline('the worker to report its origin', new Promise((resolve) => worker.once('message', resolve)));
+    assert.equal((first as { originNs: bigint }).originNs, control.originNs);
+    const raisedAtNs = process.hrtime.bigint();
+    control.requestStop(STOP_STATE.stop);
+    const woke = (await withDeadline('the worker to wake on the flag', new Promise((resolve) => worker.once('message', resolve)))) as {
+      state: number;
+      seenAtNs: bigint;
+    };
+    assert.equal(woke.state, STOP_STATE.stop);
+    assert.ok(woke.seenAtNs - raisedAtNs < 50_000_000n, 'woken within 50 ms');
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('the flag only rises: stop then hurry, never back', () => {
+  const control = ControlBlock.create();
+  assert.equal(control.isStopping(), false);
+  control.requestStop(STOP_STATE.hurry);
+  control.requestStop(STOP_STATE.stop);
+  assert.equal(control.stopState(), STOP_STATE.hurry);
+});
+
+test('a reused origin gives the same t_mono_ns timeline, and wall = anchor + monotonic delta', () => {
+  const first = ControlBlock.create();
+  const again = ControlBlock.create(first.originNs);
+  assert.equal(again.originNs, first.originNs);
+  const mono = again.monoNs();
+  assert.ok(mono >= 0n);
+  assert.equal(again.wallNsAt(mono + 1_000_000n) - again.wallNsAt(mono), 1_000_000n);
+  const wallNowNs = BigInt(Date.now()) * 1_000_000n;
+  const stampNs = again.wallNsAt(again.monoNs());
+  assert.ok(stampNs - wallNowNs < 5_000_000n && wallNowNs - stampNs < 5_000_000n, 'wall stamp within 5 ms of Date.now()');
+});
+
+test('waitForChange can be released so a finished thread may exit', async () => {
+  const control = ControlBlock.create();
+  const release = new AbortController();
+  const waiting = control.waitForChange(STOP_STATE.running, release.signal);
+  release.abort();
+  assert.equal(await withDeadline('the released wait to resolve', waiting, 1000), null);
+});

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { JsonlWriter } from '../../src/sink/jsonl-writer';
+import { tempDir } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait-for';
+
+test('lines are held until the batch fills, then written together, appending to what was there', (t) => {
+  const path = join(tempDir(t), 'rows.jsonl');
+  writeFileSync(path, '{"old":true}\n');
+  const writer = new JsonlWriter(path, { flushMs: 60_000, maxBatchChars: 100 });
+  writer.write('{"a":1}\n');
+  assert.equal(readFileSync(path, 'utf8'), '{"old":true}\n', 'nothing written before the batch fills');
+  writer.write(`{"pad":"${'x'.repeat(100)}"}\n`);
+  assert.match(readFileSync(path, 'utf8'), /^\{"old":true\}\n\{"a":1\}\n\{"pad":"x+"\}\n$/);
+  writer.close();
+  assert.equal(writer.bytesWritten, Buffer.byteLength(readFileSync(path, 'utf8')) - '{"old":true}\n'.length);
+});
+
+test('a held line reaches the file within flush_ms', async (t) => {
+  const path = join(tempDir(t), 'rows.jsonl');
+  const writer = new JsonlWriter(path, { flushMs: 20 });
+  t.after(() => writer.close());
+  writer.write('{"b":2}\n');
+  await waitFor('the timer flush', () => readFileSync(path, 'utf8') === '{"b":2}\n', 1000);
+});
+
+test('close writes what is held, multi-byte text counted in bytes', (t) => {
+  const path = join(tempDir(t), 'rows.jsonl');
+  const writer = new JsonlWriter(path, { flushMs: 60_000 });
+  writer.write('{"s":"é€"}\n');
+  writer.close();
+  assert.equal(readFileSync(path, 'utf8'), '{"s":"é€"}\n');
+  assert.equal(writer.bytesWritten, 14, "é is 2 bytes, € is 3");
+});
