@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   VMTEL_RUN_DIR_MISMATCH: 'the run directory holds a different vm or episode',
   VMTEL_MODULE_INVALID: "a `module:` collector does not export a collector definition",
   VMTEL_COLLECTOR_FAILED: 'a collector threw; the message says why',
+  VMTEL_SOURCE_UNREACHABLE: "a collector could not reach its source (QEMU's QMP socket, say) within connect_timeout_s",
   VMTEL_WORKER_EXITED: 'a collector worker exited without saying it stopped or failed',
   VMTEL_WORKER_UNRESPONSIVE: 'a collector worker did not stop within stop_grace_ms and was terminated',
   VMTEL_INTERNAL: 'a bug in vmtel itself; the log file holds the stack',
