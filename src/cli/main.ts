@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { VmtelError } from '../errors';
 import { VMTEL_VERSION } from '../version';
 import { runCommand } from './commands/run';
+import { validateCommand } from './commands/validate';
 import { reportError } from './report-error';
 
 export async function main(argv: string[]): Promise<void> {
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName('vmtel')
     .usage('$0 <command> [options]\n\nRecords telemetry from a QEMU/KVM VM during an experiment episode.')
     .command(runCommand)
+    .command(validateCommand)
     .demandCommand(1, 'name a command: run, validate or sim')
     .strict()
     .version(VMTEL_VERSION)
@@ -20,7 +22,10 @@ export async function main(argv: string[]): Promise<void> {
     .alias('help', 'h')
     .epilogue('Exit codes: 0 done, 1 runtime failure, 2 bad config or bad arguments. See docs/errors.md.')
     .fail((message: string | null, err: Error | undefined) => {
-      throw err ?? new VmtelError('VMTEL_USAGE', message ?? 'bad arguments');
+      // yargs reports its own complaints (unknown option, failed check) with a message; errors
+      // thrown by a command's handler arrive as `err` alone and keep their code.
+      if (err instanceof VmtelError || (err !== undefined && message === null)) throw err;
+      throw new VmtelError('VMTEL_USAGE', message ?? err?.message ?? 'bad arguments');
     })
     .parseAsync();
 }
