@@ -1,0 +1,82 @@
+// The keys a config file may hold outside a kind's own options, declared as option specs so they
+// are checked, defaulted and described by the same code as every collector option.
+import type { IntegerSpec, OptionSpec, PathSpec, StringSpec } from './option-spec';
+
+// vm and episode name the pm2 app and folders of the run dir: no spaces, slashes or leading dot.
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const NAME_DOC = "letters, digits, '_', '.' and '-', starting with a letter or digit";
+
+const flushMs: IntegerSpec = {
+  type: 'integer',
+  // A tenth of a second keeps at most that much of a collector's rows in memory if the host dies,
+  // while batching enough rows per write for the fast collectors.
+  default: 100,
+  min: 1,
+  // Ten seconds is already a lot of data at risk; beyond it batching gains nothing.
+  max: 10_000,
+  unit: 'milliseconds',
+  doc: 'how often buffered rows are written to the output file',
+};
+
+/** Top-level keys checked as options; `run_dir`, `restart` and `collectors` are handled apart. */
+export const TOP_LEVEL_SCHEMA = {
+  vm: { type: 'string', pattern: NAME_PATTERN, patternDoc: NAME_DOC, doc: 'name of the VM; names the pm2 app and the run dir' },
+  episode: { type: 'string', pattern: NAME_PATTERN, patternDoc: NAME_DOC, doc: 'name of the experiment episode' },
+  log_level: { type: 'string', oneOf: ['error', 'warn', 'info', 'debug'], default: 'info', doc: 'lowest level written to the log' },
+  stop_grace_ms: {
+    type: 'integer',
+    // Three seconds lets a collector flush a large batch and close its sockets even on a busy host.
+    default: 3000,
+    // Under a tenth of a second a worker cannot reliably flush; over a minute a stop feels hung.
+    min: 100,
+    max: 60_000,
+    unit: 'milliseconds',
+    doc: 'how long workers get to flush and close at stop before they are terminated',
+  },
+  flush_ms: flushMs,
+} as const satisfies Record<string, StringSpec | IntegerSpec>;
+
+/** `run_dir:`; its default, `runs/<vm>/<episode>`, depends on other keys. */
+export const RUN_DIR_SPEC: PathSpec = {
+  type: 'path',
+  relativeTo: 'config_dir',
+  doc: 'folder for the telemetry files, events.jsonl and episode.json',
+};
+
+const restartDelay = (defaultMs: number, maxMs: number, doc: string): IntegerSpec => ({
+  type: 'integer',
+  default: defaultMs,
+  min: 1,
+  max: maxMs,
+  unit: 'milliseconds',
+  doc,
+});
+
+// An hour bounds every delay: a longer one is a collector given up in all but name.
+const HOUR_MS = 3_600_000;
+
+/** `restart:`, the backoff for a collector that failed. */
+export const RESTART_SCHEMA = {
+  // Five quick failures in a row mean the source is gone, not flaky; a thousand is "never give up".
+  max_restarts: { type: 'integer', default: 5, min: 0, max: 1000, doc: 'restarts before a failing collector is given up' },
+  // Half a second is long enough for a restarting QEMU socket to come back, short enough to lose little.
+  initial_delay_ms: restartDelay(500, HOUR_MS, 'delay before the first restart; doubles with each further one'),
+  // Thirty seconds caps the doubling so a recovered source is picked up soon.
+  max_delay_ms: restartDelay(30_000, HOUR_MS, 'longest delay between restarts'),
+  // A minute without failing means the last failure was a blip: the restart count starts over.
+  reset_after_ms: restartDelay(60_000, 24 * HOUR_MS, 'a collector running this long gets its restart count back'),
+} as const satisfies Record<string, IntegerSpec>;
+
+// Collector entry names become the `source` of rows and file names: no dots, spaces or slashes.
+export const COLLECTOR_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const COLLECTOR_NAME_DOC = "letters, digits, '_' and '-', starting with a letter or digit";
+
+/** Keys every collector entry may hold beside its kind's options; defaults depend on the kind. */
+export const COLLECTOR_KEYS = {
+  kind: { type: 'string', doc: 'built-in kind; defaults to the entry name' },
+  module: { type: 'path', relativeTo: 'config_dir', doc: 'a JS module exporting `collector`, instead of kind' },
+  enabled: { type: 'boolean', default: true, doc: 'false keeps the entry without running it' },
+  output: { type: 'path', relativeTo: 'run_dir', doc: 'JSONL file for the rows' },
+  available_in_deployment: { type: 'boolean', doc: 'whether a deployed detector could see this data' },
+  flush_ms: flushMs,
+} as const satisfies Record<string, OptionSpec>;

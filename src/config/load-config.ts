@@ -1,0 +1,143 @@
+// Reads one per-VM YAML file and returns the episode's configuration, checked whole: every
+// problem in the file is found and thrown together as one ConfigError, each with its line, so a
+// bad config never starts an episode and is fixed in one pass.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { YAMLException } from 'js-yaml';
+import type { LogLevel } from '../collectors/contract';
+import { VmtelError } from '../errors';
+import { checkKey, checkOptions, mappingAt, reportUnknownKeys, type MappingPlace } from './check-options';
+import { ConfigError } from './config-error';
+import { RESTART_SCHEMA, RUN_DIR_SPEC, TOP_LEVEL_SCHEMA } from './config-keys';
+import type { CollectorConfig, EpisodeConfig } from './episode-config';
+import { interpolateEnv, type Environment } from './interpolate-env';
+import { parseYaml, type YamlDocument } from './key-lines';
+import { reportOutputClashes } from './output-files';
+import { ProblemList } from './problem-list';
+import { resolveCollector } from './resolve-collector';
+
+/** What the command line says beside the file; each wins over the file's key. */
+export interface ConfigOverrides {
+  /** `--run-dir`; a relative one is taken from the current directory, like any path argument. */
+  runDir?: string;
+  logLevel?: LogLevel;
+  /** The variables `${NAME}` reads; process.env by default. */
+  env?: Environment;
+}
+
+const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'restart', 'collectors'];
+
+/** The checked config of `configPath`; throws ConfigError listing every problem, or VMTEL_CONFIG_UNREADABLE. */
+export async function loadConfig(configPath: string, overrides: ConfigOverrides = {}): Promise<EpisodeConfig> {
+  const absolutePath = resolve(configPath);
+  const configDir = dirname(absolutePath);
+  const bytes = await readConfigFile(configPath);
+  const document = parseDocument(bytes.toString('utf8'), configPath);
+  const problems = new ProblemList(configPath, document.lines);
+  const data = interpolateEnv(document.data, overrides.env ?? process.env, [], problems);
+  const top = mappingAt(data ?? undefined, 'a mapping of settings (vm, episode, collectors, ...)', [], problems);
+  if (top === undefined) throw problems.toError();
+
+  const topPlace: MappingPlace = { at: [], problems, bases: { configDir, runDir: configDir } };
+  reportUnknownKeys(top, TOP_LEVEL_KEYS, topPlace);
+  const settings = checkOptions(top, TOP_LEVEL_SCHEMA, topPlace);
+  const runDir = overrides.runDir === undefined ? runDirOf(top, settings, topPlace) : resolve(overrides.runDir);
+  const restart = checkRestart(top['restart'], topPlace);
+  const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms });
+  reportOutputClashes(collectors.configs, runDir, problems);
+  problems.throwIfAny();
+
+  const logLevel = overrides.logLevel ?? (settings.log_level as LogLevel);
+  return {
+    configPath: absolutePath,
+    digest: createHash('sha256').update(bytes).digest('hex'),
+    vm: settings.vm,
+    episode: settings.episode,
+    runDir,
+    logLevel,
+    stopGraceMs: settings.stop_grace_ms,
+    restart: {
+      maxRestarts: restart.max_restarts,
+      initialDelayMs: restart.initial_delay_ms,
+      maxDelayMs: restart.max_delay_ms,
+      resetAfterMs: restart.reset_after_ms,
+    },
+    collectors: collectors.configs,
+    resolved: {
+      vm: settings.vm,
+      episode: settings.episode,
+      run_dir: runDir,
+      log_level: logLevel,
+      stop_grace_ms: settings.stop_grace_ms,
+      flush_ms: settings.flush_ms,
+      restart,
+      collectors: collectors.resolved,
+    },
+  };
+}
+
+async function readConfigFile(configPath: string): Promise<Buffer> {
+  try {
+    return await readFile(configPath);
+  } catch (err) {
+    throw new VmtelError('VMTEL_CONFIG_UNREADABLE', `cannot read config file ${configPath}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function parseDocument(text: string, configPath: string): YamlDocument {
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    const { line, column } = err.mark;
+    // js-yaml counts from 0; editors count from 1.
+    throw new ConfigError([
+      { file: configPath, line: line + 1, keyPath: '', message: `YAML syntax error at column ${column + 1}: ${err.reason}` },
+    ]);
+  }
+}
+
+// `runs/<vm>/<episode>` beside the config file unless the file names a run dir.
+function runDirOf(top: Record<string, unknown>, settings: { vm?: string; episode?: string }, place: MappingPlace): string {
+  const configured = checkKey(top, 'run_dir', RUN_DIR_SPEC, place) as string | undefined;
+  if (configured !== undefined) return configured;
+  // A missing or wrong vm or episode is reported already and the config is never returned; the
+  // config's folder then serves as run dir for the checks that remain.
+  if (settings.vm === undefined || settings.episode === undefined) return place.bases.configDir;
+  return resolve(place.bases.configDir, 'runs', settings.vm, settings.episode);
+}
+
+function checkRestart(value: unknown, topPlace: MappingPlace) {
+  const place = { ...topPlace, at: ['restart'] };
+  const mapping = mappingAt(value ?? null, 'a mapping of restart settings', place.at, place.problems) ?? {};
+  reportUnknownKeys(mapping, Object.keys(RESTART_SCHEMA), place);
+  const restart = checkOptions(mapping, RESTART_SCHEMA, place);
+  if (restart.initial_delay_ms > restart.max_delay_ms) {
+    place.problems.add(['restart', 'initial_delay_ms'], `expected at most max_delay_ms (${restart.max_delay_ms}), got ${restart.initial_delay_ms}`);
+  }
+  return restart;
+}
+
+async function resolveCollectors(top: Record<string, unknown>, bases: Parameters<typeof resolveCollector>[2]) {
+  const configs: CollectorConfig[] = [];
+  const resolved: Record<string, unknown> = {};
+  if (!Object.hasOwn(top, 'collectors')) {
+    bases.problems.add(['collectors'], 'required key is missing; expected a mapping of collector names to their settings');
+    return { configs, resolved };
+  }
+  const mapping = mappingAt(top['collectors'], 'a mapping of collector names to their settings', ['collectors'], bases.problems);
+  if (mapping === undefined) return { configs, resolved };
+  const entries = Object.entries(mapping);
+  for (const [name, entry] of entries) {
+    const collector = await resolveCollector(name, entry, bases);
+    if (collector === undefined) continue;
+    configs.push(collector.config);
+    resolved[name] = collector.resolved;
+  }
+  // Only when every entry resolved can "none is enabled" be told; else the user fixes those first.
+  if (configs.length === entries.length && !configs.some((config) => config.enabled)) {
+    bases.problems.add(['collectors'], `expected at least one enabled collector, got ${entries.length === 0 ? 'none' : 'only disabled ones'}`);
+  }
+  return { configs, resolved };
+}

@@ -1,0 +1,34 @@
+// Gathers every problem of one config file with its line, so the loader keeps checking after the
+// first mistake and the user sees them all in one run.
+import { ConfigError, type ConfigProblem } from './config-error';
+import { formatKeyPath, type KeyLines, type KeyPath } from './key-lines';
+
+export class ProblemList {
+  private readonly problems: ConfigProblem[] = [];
+
+  /** `file` is the path as the user gave it, so messages point where they looked. */
+  constructor(
+    readonly file: string,
+    private readonly lines: KeyLines,
+  ) {}
+
+  /** A problem about the key at `at` (or its value), placed on that key's line. */
+  add(at: KeyPath, message: string): void {
+    this.problems.push({ file: this.file, line: this.lines.lineOf(at), keyPath: formatKeyPath(at), message });
+  }
+
+  get size(): number {
+    return this.problems.length;
+  }
+
+  /** One ConfigError holding every problem so far, in file order. */
+  toError(): ConfigError {
+    // Problems without a line concern the whole file and come first; the sort is stable.
+    return new ConfigError([...this.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  }
+
+  /** Throws toError() when there is any problem. */
+  throwIfAny(): void {
+    if (this.problems.length > 0) throw this.toError();
+  }
+}

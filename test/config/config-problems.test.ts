@@ -1,0 +1,237 @@
+// Every kind of config problem, each with its exact message and line, and all of a file's
+// problems in one error: the messages are the loader's user interface.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { BUILT_IN_KINDS } from '../../src/collectors/registry';
+import { FIXTURE_MODULE, problemsOf, writeConfig } from '../fixtures/config/config-file';
+
+const HEAD = 'vm: vm1\nepisode: e1\n';
+// A valid entry of the fixture module kind, three lines: `fx:`, its module and its one required option.
+const FX = `  fx:\n    module: ${FIXTURE_MODULE}\n    target: t\n`;
+
+interface Case {
+  name: string;
+  yaml: string;
+  problems: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'a YAML syntax error, with line and column',
+    yaml: 'vm: [vm1\nepisode: e1\n',
+    problems: ['vm1.yaml:2: YAML syntax error at column 1: missed comma between flow collection entries'],
+  },
+  {
+    name: 'a key given twice, a syntax error on the second',
+    yaml: `${HEAD}collectors:\n  host:\nvm: vm2\n`,
+    problems: ['vm1.yaml:5: YAML syntax error at column 1: duplicated mapping key'],
+  },
+  {
+    name: 'a top level that is not a mapping',
+    yaml: '- vm1\n- e1\n',
+    problems: ['vm1.yaml: expected a mapping of settings (vm, episode, collectors, ...), got a list'],
+  },
+  {
+    name: 'an empty file',
+    yaml: '# nothing yet\n',
+    problems: ['vm1.yaml: expected a mapping of settings (vm, episode, collectors, ...), got nothing'],
+  },
+  {
+    name: 'an unknown top-level key close to a known one',
+    yaml: `${HEAD}flush_msec: 50\ncollectors:\n  host:\n`,
+    problems: ['vm1.yaml:3: flush_msec: unknown key; did you mean "flush_ms"?'],
+  },
+  {
+    name: 'an unknown key inside a collector',
+    yaml: `${HEAD}collectors:\n${FX}    intervl_ms: 500\n`,
+    problems: ['vm1.yaml:7: collectors.fx.intervl_ms: unknown key; did you mean "interval_ms"?'],
+  },
+  {
+    name: 'an unknown key like no known one',
+    yaml: `${HEAD}restart:\n  colour: blue\ncollectors:\n  host:\n`,
+    problems: ['vm1.yaml:4: restart.colour: unknown key; known keys are max_restarts, initial_delay_ms, max_delay_ms, reset_after_ms'],
+  },
+  {
+    name: 'wrong types: a string, a list, a number for a name',
+    yaml: `vm: 5\nepisode: e1\nflush_ms: abc\nlog_level: [info]\ncollectors:\n  host:\n`,
+    problems: [
+      "vm1.yaml:1: vm: expected a string (letters, digits, '_', '.' and '-', starting with a letter or digit), got 5",
+      'vm1.yaml:3: flush_ms: expected an integer from 1 to 10000 (milliseconds), got "abc" (a string)',
+      'vm1.yaml:4: log_level: expected one of error, warn, info, debug, got a list',
+    ],
+  },
+  {
+    name: 'a collectors key that is not a mapping',
+    yaml: `${HEAD}collectors: [host]\n`,
+    problems: ['vm1.yaml:3: collectors: expected a mapping of collector names to their settings, got a list'],
+  },
+  {
+    name: 'out of range, top level and in a kind option',
+    yaml: `${HEAD}stop_grace_ms: 50\ncollectors:\n${FX}    interval_ms: -5\n`,
+    problems: [
+      'vm1.yaml:3: stop_grace_ms: expected an integer from 100 to 60000 (milliseconds), got 50',
+      'vm1.yaml:8: collectors.fx.interval_ms: expected a positive integer (milliseconds), got -5',
+    ],
+  },
+  {
+    name: 'a fraction where an integer is expected',
+    yaml: `${HEAD}collectors:\n${FX}    flush_ms: 2.5\n    ratio: .inf\n`,
+    problems: [
+      'vm1.yaml:7: collectors.fx.flush_ms: expected an integer from 1 to 10000 (milliseconds), got 2.5',
+      'vm1.yaml:8: collectors.fx.ratio: expected a positive number, got Infinity',
+    ],
+  },
+  {
+    name: 'missing vm and collectors',
+    yaml: 'episode: e1\n',
+    problems: [
+      "vm1.yaml: vm: required key is missing; expected a string (letters, digits, '_', '.' and '-', starting with a letter or digit)",
+      'vm1.yaml: collectors: required key is missing; expected a mapping of collector names to their settings',
+    ],
+  },
+  {
+    name: "a missing required option of a module's kind, on the entry's line",
+    yaml: `${HEAD}collectors:\n  fx:\n    module: ${FIXTURE_MODULE}\n`,
+    problems: ['vm1.yaml:4: collectors.fx.target: required key is missing; expected a path (relative to the run directory)'],
+  },
+  {
+    name: "wrong values of a module's options, each of its types",
+    yaml: [
+      HEAD + 'collectors:',
+      '  fx:',
+      `    module: ${FIXTURE_MODULE}`,
+      '    target: t',
+      '    ratio: 0',
+      '    mode: fats',
+      '    label: ABC',
+      '    tags: [a, 5]',
+      '    verbose: yes',
+      '    notes: ""',
+      '',
+    ].join('\n'),
+    problems: [
+      'vm1.yaml:7: collectors.fx.ratio: expected a positive number, got 0',
+      'vm1.yaml:8: collectors.fx.mode: expected one of fast, slow, got "fats" (a string); did you mean "fast"?',
+      'vm1.yaml:9: collectors.fx.label: expected a string (lower-case letters), got "ABC" (a string)',
+      'vm1.yaml:10: collectors.fx.tags: expected a list of strings, got a list whose item 2 is 5',
+      'vm1.yaml:11: collectors.fx.verbose: expected true or false, got "yes" (a string)',
+      'vm1.yaml:12: collectors.fx.notes: expected a path (relative to the config file\'s folder), got "" (a string)',
+    ],
+  },
+  {
+    name: 'two enabled collectors writing one file, and one taking the events file',
+    yaml: `${HEAD}collectors:\n  host:\n    output: h.jsonl\n  host2:\n    kind: host\n    output: h.jsonl\n  host3:\n    kind: host\n    output: events.jsonl\n`,
+    problems: [
+      'vm1.yaml:8: collectors.host2.output: duplicate output file RUN/h.jsonl; also used by collectors.host',
+      'vm1.yaml:11: collectors.host3.output: duplicate output file RUN/events.jsonl; also used by vmtel itself',
+    ],
+  },
+  {
+    name: 'an entry named after no kind and without kind:',
+    yaml: `${HEAD}collectors:\n  hots:\n`,
+    problems: [
+      'vm1.yaml:4: collectors.hots: unknown collector kind "hots" (the entry has no kind: key, so its name is taken as the kind); ' +
+        'did you mean "host"? (known kinds are KINDS; or give module: PATH for your own collector)',
+    ],
+  },
+  {
+    name: 'an unknown kind: key',
+    yaml: `${HEAD}collectors:\n  h:\n    kind: nosuch\n`,
+    problems: [
+      'vm1.yaml:5: collectors.h.kind: unknown collector kind "nosuch" (known kinds are KINDS; or give module: PATH for your own collector)',
+    ],
+  },
+  {
+    name: 'both kind and module',
+    yaml: `${HEAD}collectors:\n  h:\n    kind: host\n    module: ${FIXTURE_MODULE}\n    target: t\n`,
+    problems: ['vm1.yaml:6: collectors.h.module: expected either kind or module, got both'],
+  },
+  {
+    name: 'a module that does not exist',
+    yaml: `${HEAD}collectors:\n  x:\n    module: ./missing.js\n`,
+    problems: [
+      'vm1.yaml:5: collectors.x.module: cannot load collector module DIR/missing.js: ' +
+        "Cannot find module 'DIR/missing.js' imported from LOADER [VMTEL_MODULE_INVALID]",
+    ],
+  },
+  {
+    name: 'an unset environment variable',
+    yaml: `${HEAD}run_dir: /data/\${RUNS_ROOT}/x\ncollectors:\n  host:\n`,
+    problems: ['vm1.yaml:3: run_dir: environment variable RUNS_ROOT is not set'],
+  },
+  {
+    name: 'only disabled collectors',
+    yaml: `${HEAD}collectors:\n  host:\n    enabled: false\n`,
+    problems: ['vm1.yaml:3: collectors: expected at least one enabled collector, got only disabled ones'],
+  },
+  {
+    name: 'no collectors at all',
+    yaml: `${HEAD}collectors:\n`,
+    problems: ['vm1.yaml:3: collectors: expected at least one enabled collector, got none'],
+  },
+  {
+    name: 'a collector entry that is not a mapping, and a name that cannot be a file name',
+    yaml: `${HEAD}collectors:\n  host: [1]\n  "a.b": {kind: host}\n`,
+    problems: [
+      "vm1.yaml:4: collectors.host: expected a mapping of the collector's settings, got a list",
+      "vm1.yaml:5: collectors.a.b: invalid collector name; expected letters, digits, '_' and '-', starting with a letter or digit",
+    ],
+  },
+  {
+    name: 'a first restart delay longer than the longest',
+    yaml: `${HEAD}restart:\n  initial_delay_ms: 40000\ncollectors:\n  host:\n`,
+    problems: ['vm1.yaml:4: restart.initial_delay_ms: expected at most max_delay_ms (30000), got 40000'],
+  },
+];
+
+for (const { name, yaml, problems } of cases) {
+  test(`problem: ${name}`, async (t) => {
+    const path = writeConfig(t, yaml);
+    const dir = dirname(path);
+    const loader = require.resolve('../../src/orchestrator/load-collector-module');
+    const expected = problems.map((problem) =>
+      problem
+        .replaceAll('RUN/', `${join(dir, 'runs', 'vm1', 'e1')}/`)
+        .replaceAll('DIR/', `${dir}/`)
+        .replaceAll('LOADER', loader)
+        .replaceAll('KINDS', [...BUILT_IN_KINDS.keys()].sort().join(', ')),
+    );
+    assert.deepEqual(await problemsOf(path), expected);
+  });
+}
+
+test('a module that exports no collector: the loader code stays in the message', async (t) => {
+  const path = writeConfig(t, `${HEAD}collectors:\n  x:\n    module: lib/bad.js\n`);
+  const modulePath = join(dirname(path), 'lib', 'bad.js');
+  mkdirSync(dirname(modulePath));
+  writeFileSync(modulePath, 'exports.notACollector = 1;\n');
+  assert.deepEqual(await problemsOf(path), [
+    `vm1.yaml:5: collectors.x.module: collector module ${modulePath} exports a \`collector\` without a run(ctx) function [VMTEL_MODULE_INVALID]`,
+  ]);
+});
+
+test('every problem of a file is reported at once, in file order', async (t) => {
+  const path = writeConfig(
+    t,
+    [
+      'vm: vm1',
+      'episod: e1',
+      'collectors:',
+      '  fx:',
+      `    module: ${FIXTURE_MODULE}`,
+      '    target: ${TARGET}',
+      '    interval_ms: fast',
+      'log_level: loud',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(await problemsOf(path), [
+    "vm1.yaml: episode: required key is missing; expected a string (letters, digits, '_', '.' and '-', starting with a letter or digit)",
+    'vm1.yaml:2: episod: unknown key; did you mean "episode"?',
+    'vm1.yaml:6: collectors.fx.target: environment variable TARGET is not set',
+    'vm1.yaml:7: collectors.fx.interval_ms: expected a positive integer (milliseconds), got "fast" (a string)',
+    'vm1.yaml:8: log_level: expected one of error, warn, info, debug, got "loud" (a string)',
+  ]);
+});
