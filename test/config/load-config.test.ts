@@ -1,0 +1,180 @@
+// What a valid config becomes: defaults filled, every path absolute and resolved against the
+// right folder, overrides winning, `${NAME}` replaced, and the resolved YAML printable.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { load } from 'js-yaml';
+import { BUILT_IN_KINDS } from '../../src/collectors/registry';
+import { loadConfig } from '../../src/config/load-config';
+import { renderResolvedYaml } from '../../src/config/resolved-yaml';
+import { VmtelError } from '../../src/errors';
+import { FIXTURE_MODULE, writeConfig } from '../fixtures/config/config-file';
+import { tempDir } from '../helpers/temp-dir';
+
+const HEAD = 'vm: vm1\nepisode: e1\n';
+
+test('a bare built-in entry gets every default', async (t) => {
+  const path = writeConfig(t, `${HEAD}collectors:\n  host:\n`);
+  const config = await loadConfig(path, { env: {} });
+  const runDir = join(dirname(path), 'runs', 'vm1', 'e1');
+  const host = BUILT_IN_KINDS.get('host');
+  assert.ok(host !== undefined);
+  assert.deepEqual(config, {
+    configPath: path,
+    digest: createHash('sha256').update(readFileSync(path)).digest('hex'),
+    vm: 'vm1',
+    episode: 'e1',
+    runDir,
+    logLevel: 'info',
+    stopGraceMs: 3000,
+    restart: { maxRestarts: 5, initialDelayMs: 500, maxDelayMs: 30000, resetAfterMs: 60000 },
+    collectors: [
+      {
+        name: 'host',
+        kind: 'host',
+        modulePath: host.modulePath,
+        enabled: true,
+        outputPath: join(runDir, 'telemetry-host.jsonl'),
+        availableInDeployment: host.definition.defaultAvailableInDeployment,
+        flushMs: 100,
+        options: { interval_ms: host.definition.options['interval_ms']?.default },
+      },
+    ],
+    resolved: {
+      vm: 'vm1',
+      episode: 'e1',
+      run_dir: runDir,
+      log_level: 'info',
+      stop_grace_ms: 3000,
+      flush_ms: 100,
+      restart: { max_restarts: 5, initial_delay_ms: 500, max_delay_ms: 30000, reset_after_ms: 60000 },
+      collectors: {
+        host: {
+          kind: 'host',
+          enabled: true,
+          output: join(runDir, 'telemetry-host.jsonl'),
+          available_in_deployment: host.definition.defaultAvailableInDeployment,
+          flush_ms: 100,
+          options: { interval_ms: host.definition.options['interval_ms']?.default },
+        },
+      },
+    },
+  });
+});
+
+test('a module entry: options checked and defaulted, paths resolved against run dir or config folder', async (t) => {
+  const path = writeConfig(t, `${HEAD}run_dir: ../out\nflush_ms: 250\ncollectors:\n  fx:\n    module: ${FIXTURE_MODULE}\n    target: in/t.sock\n    tags: []\n`);
+  const config = await loadConfig(path, { env: {} });
+  const runDir = resolve(dirname(path), '..', 'out');
+  assert.equal(config.runDir, runDir);
+  assert.deepEqual(config.collectors, [
+    {
+      name: 'fx',
+      kind: 'fixture',
+      modulePath: FIXTURE_MODULE,
+      enabled: true,
+      outputPath: join(runDir, 'telemetry-fx.jsonl'),
+      availableInDeployment: true,
+      flushMs: 250,
+      options: {
+        target: join(runDir, 'in', 't.sock'),
+        interval_ms: 1000,
+        ratio: 0.5,
+        mode: 'fast',
+        label: 'x',
+        tags: [],
+        verbose: false,
+        notes: join(dirname(path), 'notes.txt'),
+      },
+    },
+  ]);
+  assert.equal((config.resolved['collectors'] as Record<string, { module?: string }>)['fx']?.module, FIXTURE_MODULE);
+});
+
+test('a relative module path resolves against the config folder, not the current directory', async (t) => {
+  const dir = tempDir(t);
+  mkdirSync(join(dir, 'cfg', 'lib'), { recursive: true });
+  const modulePath = join(dir, 'cfg', 'lib', 'mine.js');
+  writeFileSync(modulePath, `module.exports = require(${JSON.stringify(FIXTURE_MODULE)});\n`);
+  const path = join(dir, 'cfg', 'vm1.yaml');
+  writeFileSync(path, `${HEAD}collectors:\n  mine:\n    module: lib/mine.js\n    target: t\n`);
+  const config = await loadConfig(path, { env: {} });
+  assert.equal(config.collectors[0]?.modulePath, modulePath);
+  assert.equal(config.collectors[0]?.kind, 'fixture');
+});
+
+test('entry keys override the defaults; a disabled entry is kept and may share an output file', async (t) => {
+  const yaml = [
+    HEAD + 'log_level: debug',
+    'stop_grace_ms: 100',
+    'restart: {max_restarts: 0, initial_delay_ms: 10, max_delay_ms: 20, reset_after_ms: 30}',
+    'collectors:',
+    '  host:',
+    '    output: /var/tmp/h.jsonl',
+    '    available_in_deployment: true',
+    '    flush_ms: 7',
+    '  spare:',
+    '    kind: host',
+    '    enabled: false',
+    '    output: /var/tmp/h.jsonl',
+    '',
+  ].join('\n');
+  const config = await loadConfig(writeConfig(t, yaml), { env: {} });
+  assert.equal(config.logLevel, 'debug');
+  assert.equal(config.stopGraceMs, 100);
+  assert.deepEqual(config.restart, { maxRestarts: 0, initialDelayMs: 10, maxDelayMs: 20, resetAfterMs: 30 });
+  assert.deepEqual(
+    config.collectors.map(({ name, enabled, outputPath, availableInDeployment, flushMs }) => ({ name, enabled, outputPath, availableInDeployment, flushMs })),
+    [
+      { name: 'host', enabled: true, outputPath: '/var/tmp/h.jsonl', availableInDeployment: true, flushMs: 7 },
+      { name: 'spare', enabled: false, outputPath: '/var/tmp/h.jsonl', availableInDeployment: false, flushMs: 100 },
+    ],
+  );
+});
+
+test('--run-dir and --log-level win over the file, and show in the resolved config', async (t) => {
+  const path = writeConfig(t, `${HEAD}run_dir: /nowhere\nlog_level: error\ncollectors:\n  host:\n`);
+  const config = await loadConfig(path, { env: {}, runDir: 'rel/run', logLevel: 'debug' });
+  // A command-line path is the user's, taken from where they stand.
+  assert.equal(config.runDir, resolve('rel/run'));
+  assert.equal(config.logLevel, 'debug');
+  assert.equal(config.collectors[0]?.outputPath, join(resolve('rel/run'), 'telemetry-host.jsonl'));
+  assert.equal(config.resolved['run_dir'], resolve('rel/run'));
+  assert.equal(config.resolved['log_level'], 'debug');
+});
+
+test('${NAME} takes the variable from overrides.env, or from process.env', async (t) => {
+  const path = writeConfig(t, 'vm: ${VM}\nepisode: ep-${RUN}-${RUN}\nrun_dir: $HOME/${ROOT}\ncollectors:\n  host:\n');
+  const config = await loadConfig(path, { env: { VM: 'win10', RUN: '7', ROOT: 'r' } });
+  assert.equal(config.vm, 'win10');
+  assert.equal(config.episode, 'ep-7-7');
+  // Only the braced form is a reference.
+  assert.equal(config.runDir, join(dirname(path), '$HOME', 'r'));
+
+  process.env['VMTEL_TEST_VM'] = 'from-process';
+  t.after(() => delete process.env['VMTEL_TEST_VM']);
+  const fromProcess = await loadConfig(writeConfig(t, 'vm: ${VMTEL_TEST_VM}\nepisode: e\ncollectors:\n  host:\n'));
+  assert.equal(fromProcess.vm, 'from-process');
+});
+
+test('the resolved config prints as YAML that reads back the same, without anchors', async (t) => {
+  const fx = (name: string) => `  ${name}:\n    module: ${FIXTURE_MODULE}\n    target: t\n`;
+  const config = await loadConfig(writeConfig(t, `${HEAD}collectors:\n${fx('a')}${fx('b')}`), { env: {} });
+  const text = renderResolvedYaml(config.resolved);
+  // Both entries hold the very same default `tags` list; it must print twice, not as an alias.
+  assert.doesNotMatch(text, /[&*]ref/);
+  assert.deepEqual(load(text), config.resolved);
+  assert.match(text, /^vm: vm1\nepisode: e1\nrun_dir: /);
+});
+
+test('a config file that cannot be read is VMTEL_CONFIG_UNREADABLE', async (t) => {
+  const path = join(tempDir(t), 'absent.yaml');
+  await assert.rejects(loadConfig(path), (err: unknown) => {
+    assert.ok(err instanceof VmtelError);
+    assert.equal(err.code, 'VMTEL_CONFIG_UNREADABLE');
+    assert.match(err.message, /^cannot read config file .*absent\.yaml: ENOENT/);
+    return true;
+  });
+});
