@@ -1,0 +1,39 @@
+// The qmp options, declared once: the config loader validates and documents them, the collector
+// receives them typed, and tests start from the same defaults.
+import type { OptionsOf } from '../../config/option-spec';
+import { intervalOption } from '../sampling/interval-option';
+
+/** What a default poll asks QEMU: run state, disk counters, vCPU threads and KVM's statistics. */
+export const DEFAULT_QUERIES = ['query-status', 'query-blockstats', 'query-cpus-fast', 'query-stats:vm', 'query-stats:vcpu'];
+
+export const qmpOptions = {
+  socket: {
+    type: 'path',
+    relativeTo: 'run_dir',
+    // QEMU's `-qmp unix:RUN_DIR/qmp.sock,server=on,wait=off` side of the monitor.
+    default: 'qmp.sock',
+    doc: 'unix socket of the QMP monitor (QEMU is the server, vmtel connects)',
+  },
+  connect_timeout_s: {
+    type: 'number',
+    // Long enough for QEMU to start and bind its monitor on a loaded host.
+    default: 30,
+    min: 0,
+    exclusiveMin: true,
+    unit: 'seconds',
+    doc: 'how long to retry the first connection before qmp_connect_failed',
+  },
+  interval_ms: intervalOption(1000),
+  queries: {
+    type: 'string-list',
+    default: DEFAULT_QUERIES,
+    doc: 'query-* commands run on every poll; `query-stats:vm` runs query-stats with target vm',
+  },
+  stop_on_vm_exit: {
+    type: 'boolean',
+    default: true,
+    doc: "QEMU's SHUTDOWN or the socket closing ends the episode (false: reconnect with backoff)",
+  },
+} as const;
+
+export type QmpOptions = OptionsOf<typeof qmpOptions>;

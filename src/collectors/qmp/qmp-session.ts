@@ -1,0 +1,111 @@
+// One negotiated QMP connection, polled every interval_ms: every active query is sent at once
+// (replies matched by id), and their results make ONE row stamped when the poll was sent. Ends
+// on stop, on the socket closing, or on QEMU's SHUTDOWN when stop_on_vm_exit is set.
+import type { CollectorContext } from '../contract';
+import type { ExactJson } from '../../sink/exact-json';
+import { tickFields, ticks, type Tick } from '../sampling/ticker';
+import type { BlockstatsDeltas } from './blockstats-deltas';
+import type { QmpOptions } from './options';
+import { QmpClosedError, type QmpConnection } from './qmp-connection';
+import type { QmpError } from './qmp-message';
+import { QuerySet } from './query-set';
+import type { VcpuThreadPublisher } from './vcpu-threads';
+
+export type QmpContext = CollectorContext<QmpOptions>;
+
+/** What outlives one connection: the queries still supported, the last published vCPU threads. */
+export interface PollState {
+  queries: QuerySet;
+  vcpus: VcpuThreadPublisher;
+  blockstats: BlockstatsDeltas;
+}
+
+export type SessionEnd = { reason: 'stopped' } | { reason: 'vm_shutdown' | 'qmp_closed'; detail: string };
+
+/** Polls until the session ends; `vmExit` aborts when QEMU sent SHUTDOWN. */
+export async function runSession(
+  ctx: QmpContext,
+  connection: QmpConnection,
+  state: PollState,
+  vmExit: AbortSignal,
+): Promise<SessionEnd> {
+  const closed = new AbortController();
+  void connection.closed.then(() => closed.abort());
+  const exitsOnShutdown = ctx.options.stop_on_vm_exit;
+  const sessionSignal = AbortSignal.any(exitsOnShutdown ? [ctx.stopSignal, closed.signal, vmExit] : [ctx.stopSignal, closed.signal]);
+  const tickContext = { control: ctx.control, counters: ctx.counters, stopSignal: sessionSignal };
+  for await (const tick of ticks(tickContext, ctx.options.interval_ms)) {
+    await untilAborted(poll(ctx, connection, state, tick), sessionSignal);
+  }
+  if (ctx.stopSignal.aborted) {
+    connection.close('stopped');
+    return { reason: 'stopped' };
+  }
+  // SHUTDOWN is checked before the close: QEMU closes the socket right after sending it.
+  if (exitsOnShutdown && vmExit.aborted) {
+    connection.close('vm_shutdown');
+    return { reason: 'vm_shutdown', detail: 'SHUTDOWN' };
+  }
+  return { reason: 'qmp_closed', detail: await connection.closed };
+}
+
+async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState, tick: Tick): Promise<void> {
+  const queries = state.queries.active;
+  if (queries.length === 0) return;
+  const sentMonoNs = ctx.control.monoNs();
+  let replies;
+  try {
+    replies = await Promise.all(
+      queries.map((query) => connection.execute(query.command, query.target === undefined ? undefined : { target: query.target })),
+    );
+  } catch (err) {
+    if (!(err instanceof QmpClosedError)) throw err;
+    ctx.counters.drop('poll_cut_by_close');
+    return;
+  }
+  const pollNs = ctx.control.monoNs() - sentMonoNs;
+  ctx.counters.add('polls');
+  ctx.counters.add('replies', replies.length);
+  const results: Record<string, ExactJson> = {};
+  const errors: Record<string, QmpError> = {};
+  queries.forEach((query, index) => {
+    const reply = replies[index]!;
+    if (reply.ok) {
+      results[query.key] = resultFor(query.command, reply.value, state);
+    } else if (QuerySet.isUnsupported(query, reply.error)) {
+      state.queries.drop(query.key);
+      ctx.emit('qmp_command_unsupported', { command: query.key, error: reply.error });
+    } else {
+      errors[query.key] = reply.error;
+      ctx.counters.add('errors');
+    }
+  });
+  const errorFields = Object.keys(errors).length > 0 ? { errors } : {};
+  ctx.rows.write({ ...tickFields(tick), poll_ns: pollNs, results, ...errorFields }, sentMonoNs);
+}
+
+function resultFor(command: string, value: ExactJson, state: PollState): ExactJson {
+  switch (command) {
+    case 'query-cpus-fast':
+      state.vcpus.offer(value);
+      return value;
+    case 'query-blockstats':
+      return state.blockstats.withDeltas(value);
+    default:
+      return value;
+  }
+}
+
+// Waits for `work` or for `signal`, whichever is first; the listener goes with the wait, so a long
+// session does not pile up one per poll.
+async function untilAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  let onAbort = (): void => undefined;
+  const abortion = new Promise<void>((resolve) => (onAbort = resolve));
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  try {
+    await Promise.race([work, abortion]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,50 @@
+// The commands a poll runs, from the `queries` option. An entry `name:target` runs `name` with
+// {"target": target} (query-stats takes its target that way). Only query commands are accepted:
+// a poll repeats every second, and a mistyped `quit` or `stop` there would act on the VM.
+import { VmtelError } from '../../errors';
+import type { QmpError } from './qmp-message';
+
+const QUERY_ENTRY = /^(?<command>(?:x-)?query-[a-z0-9-]+)(?::(?<target>[a-z0-9-]+))?$/;
+
+export interface QmpQuery {
+  /** The entry as configured: the key of its result in a row. */
+  key: string;
+  command: string;
+  target: string | undefined;
+}
+
+/** The active queries; one this QEMU does not support is dropped for the rest of the run. */
+export class QuerySet {
+  private queries: QmpQuery[];
+
+  constructor(entries: readonly string[]) {
+    this.queries = entries.map(parseQueryEntry);
+  }
+
+  get active(): readonly QmpQuery[] {
+    return this.queries;
+  }
+
+  /**
+   * Whether `error` says this QEMU lacks `query`: an unknown command, or a GenericError for a
+   * target argument (an older QEMU rejects a target value it does not know that way).
+   */
+  static isUnsupported(query: QmpQuery, error: QmpError): boolean {
+    return error.class === 'CommandNotFound' || (error.class === 'GenericError' && query.target !== undefined);
+  }
+
+  drop(key: string): void {
+    this.queries = this.queries.filter((query) => query.key !== key);
+  }
+}
+
+function parseQueryEntry(entry: string): QmpQuery {
+  const match = QUERY_ENTRY.exec(entry);
+  if (match?.groups === undefined) {
+    throw new VmtelError(
+      'VMTEL_CONFIG_INVALID',
+      `qmp queries: "${entry}" is not a query command (expected query-NAME or query-NAME:TARGET)`,
+    );
+  }
+  return { key: entry, command: match.groups['command']!, target: match.groups['target'] };
+}
