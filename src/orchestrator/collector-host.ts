@@ -20,8 +20,6 @@ import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages'
 // manifest at most a second of counts (the rows themselves are on disk).
 const COUNTS_INTERVAL_MS = 1000;
 
-const LOG_RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
-
 export interface HostChannel {
   post(message: WorkerMessage): void;
   /** Registers the receiver of the orchestrator's messages. */
@@ -123,7 +121,7 @@ function createContext(
         counts.stats[name] = (counts.stats[name] ?? 0) + n;
       },
     },
-    log: createLog(setup.logLevel, channel),
+    log: createLog(channel),
     emit(event, fields = {}) {
       channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields });
     },
@@ -141,12 +139,12 @@ function createContext(
   };
 }
 
-// Levels below the configured one are dropped here, before they cost a message.
-function createLog(level: LogLevel, channel: HostChannel): CollectorLog {
+// Every level crosses to the orchestrator: vmtel.log keeps everything and only the terminal
+// filters by log_level. Collectors log per event, never per row, so this costs little.
+function createLog(channel: HostChannel): CollectorLog {
   const at =
-    (messageLevel: LogLevel) =>
-    (message: string, fields: Record<string, unknown> = {}): void => {
-      if (LOG_RANK[messageLevel] <= LOG_RANK[level]) channel.post({ type: 'log', level: messageLevel, message, fields });
-    };
+    (level: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}): void =>
+      channel.post({ type: 'log', level, message, fields });
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }

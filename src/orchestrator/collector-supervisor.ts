@@ -79,7 +79,6 @@ export class CollectorSupervisor {
         outputPath: config.outputPath,
         availableInDeployment: config.availableInDeployment,
         flushMs: config.flushMs,
-        logLevel: episode.logLevel,
         controlBuffer: hooks.control.buffer,
         shared: Object.fromEntries(hooks.shared),
       },

@@ -14,7 +14,6 @@ export interface WorkerSetup {
   outputPath: string;
   availableInDeployment: boolean;
   flushMs: number;
-  logLevel: LogLevel;
   controlBuffer: SharedArrayBuffer;
   /** The latest value of every published topic at the time the worker starts. */
   shared: Record<string, unknown>;

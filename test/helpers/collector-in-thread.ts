@@ -2,7 +2,7 @@
 // a collector's logic is tested without a worker, with real sockets and files, and its messages
 // (events, logs, counts, the final stopped/failed) collected for assertions.
 import { join } from 'node:path';
-import type { CollectorDefinition, LogLevel } from '../../src/collectors/contract';
+import type { CollectorDefinition } from '../../src/collectors/contract';
 import { defaultOptions } from '../../src/config/option-defaults';
 import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
 import { hostCollector } from '../../src/orchestrator/collector-host';
@@ -17,7 +17,6 @@ export interface InThreadOptions {
   outputPath?: string;
   availableInDeployment?: boolean;
   flushMs?: number;
-  logLevel?: LogLevel;
   control?: ControlBlock;
   shared?: Record<string, unknown>;
 }
@@ -59,7 +58,6 @@ export function startInThread(definition: CollectorDefinition, options: InThread
       outputPath,
       availableInDeployment: options.availableInDeployment ?? definition.defaultAvailableInDeployment,
       flushMs: options.flushMs ?? 100,
-      logLevel: options.logLevel ?? 'debug',
       controlBuffer: control.buffer,
       shared: options.shared ?? {},
     },

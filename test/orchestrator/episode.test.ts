@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runEpisode } from '../../src/orchestrator/episode';
@@ -178,4 +179,24 @@ test('a collector that finishes by itself is not restarted, and the episode ends
   );
   assert.equal(summary.collectors['short']?.status, 'finished');
   assert.equal(readJsonl(join(runDir, 'telemetry-longer.jsonl')).length, 20);
+});
+
+test('an episode continued after a host reboot opens a new timeline segment with a new origin', async (t) => {
+  const runDir = tempDir(t);
+  const config = testEpisodeConfig(runDir, [{ name: 'tick', fixture: 'ticking' }]);
+  await runEpisode(config, { logger: quietLogger(), handleSignals: false, durationS: 0.1 });
+  const first = readManifest(runDir)!;
+  // Stand in for a reboot: the stored boot id is not this boot's.
+  const path = join(runDir, 'episode.json');
+  writeFileSync(path, readFileSync(path, 'utf8').replace(first.boot_id, '00000000-0000-0000-0000-000000000000'));
+
+  await runEpisode(config, { logger: quietLogger(), handleSignals: false, durationS: 0.1 });
+  const second = readManifest(runDir)!;
+  assert.notEqual(second.t_mono_origin_ns, first.t_mono_origin_ns);
+  assert.equal(second.segment, 1);
+  assert.deepEqual(second.starts.map((s) => s.segment), [0, 1]);
+  const segment = named(runDir, 'timeline_segment_started');
+  assert.equal(segment.length, 1);
+  assert.match(String(segment[0]!['reason']), /host rebooted \(boot id 00000000-0000-0000-0000-000000000000 → /);
+  assert.equal(named(runDir, 'orchestrator_restarted').length, 1);
 });
