@@ -15,12 +15,17 @@ import { tempDir } from '../helpers/temp-dir';
 
 const HEAD = 'vm: vm1\nepisode: e1\n';
 
-test('a bare built-in entry gets every default', async (t) => {
-  const path = writeConfig(t, `${HEAD}collectors:\n  host:\n`);
+test('`collectors: {guest_agent: {}}` is a complete config: every default filled', async (t) => {
+  const path = writeConfig(t, `${HEAD}collectors: {guest_agent: {}}\n`);
   const config = await loadConfig(path, { env: {} });
   const runDir = join(dirname(path), 'runs', 'vm1', 'e1');
-  const host = BUILT_IN_KINDS.get('host');
-  assert.ok(host !== undefined);
+  const kind = BUILT_IN_KINDS.get('guest_agent');
+  assert.ok(kind !== undefined);
+  // The kind's own defaults, its one path (the agent socket) made absolute in the run dir.
+  const options = {
+    ...Object.fromEntries(Object.entries(kind.definition.options).map(([key, spec]) => [key, spec.default])),
+    socket: join(runDir, 'agent.sock'),
+  };
   assert.deepEqual(config, {
     configPath: path,
     digest: createHash('sha256').update(readFileSync(path)).digest('hex'),
@@ -32,14 +37,14 @@ test('a bare built-in entry gets every default', async (t) => {
     restart: { maxRestarts: 5, initialDelayMs: 500, maxDelayMs: 30000, resetAfterMs: 60000 },
     collectors: [
       {
-        name: 'host',
-        kind: 'host',
-        modulePath: host.modulePath,
+        name: 'guest_agent',
+        kind: 'guest_agent',
+        modulePath: kind.modulePath,
         enabled: true,
-        outputPath: join(runDir, 'telemetry-host.jsonl'),
-        availableInDeployment: host.definition.defaultAvailableInDeployment,
+        outputPath: join(runDir, 'telemetry-guest.jsonl'),
+        availableInDeployment: true,
         flushMs: 100,
-        options: { interval_ms: host.definition.options['interval_ms']?.default },
+        options,
       },
     ],
     resolved: {
@@ -51,17 +56,25 @@ test('a bare built-in entry gets every default', async (t) => {
       flush_ms: 100,
       restart: { max_restarts: 5, initial_delay_ms: 500, max_delay_ms: 30000, reset_after_ms: 60000 },
       collectors: {
-        host: {
-          kind: 'host',
+        guest_agent: {
+          kind: 'guest_agent',
           enabled: true,
-          output: join(runDir, 'telemetry-host.jsonl'),
-          available_in_deployment: host.definition.defaultAvailableInDeployment,
+          output: join(runDir, 'telemetry-guest.jsonl'),
+          available_in_deployment: true,
           flush_ms: 100,
-          options: { interval_ms: host.definition.options['interval_ms']?.default },
+          options,
         },
       },
     },
   });
+});
+
+test('an entry with nothing after it takes every default, like an empty mapping', async (t) => {
+  const head = `${HEAD}run_dir: /r\ncollectors:\n`;
+  const bare = await loadConfig(writeConfig(t, `${head}  guest_agent:\n`), { env: {} });
+  const empty = await loadConfig(writeConfig(t, `${head}  guest_agent: {}\n`), { env: {} });
+  assert.deepEqual(bare.collectors, empty.collectors);
+  assert.equal(bare.collectors[0]?.options['socket'], '/r/agent.sock');
 });
 
 test('a module entry: options checked and defaulted, paths resolved against run dir or config folder', async (t) => {
