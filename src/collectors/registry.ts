@@ -21,6 +21,7 @@ export const BUILT_IN_KINDS: ReadonlyMap<string, BuiltInKind> = new Map(
     // one builtIn(require.resolve('./<kind-folder>')) per kind
     builtIn(require.resolve('./host')),
     builtIn(require.resolve('./net')),
+    builtIn(require.resolve('./qemu-process')),
     builtIn(require.resolve('./qmp')),
   ].map((kind: BuiltInKind) => [kind.definition.kind, kind]),
 );

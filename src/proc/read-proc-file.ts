@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 // ENOENT: the entry is gone; ESRCH: the process behind /proc/PID exited while it was read.
 const GONE_CODES = new Set(['ENOENT', 'ESRCH']);
 
-/** The text of a /proc or /sys file, or null when it (or its process) does not exist. */
-export function readProcText(path: string): string | null {
+/** The text of a file (in /proc, /sys or elsewhere), or null when it (or its process) does not exist. */
+export function readTextIfPresent(path: string): string | null {
   try {
     // Synchronous on purpose: each collector has its own thread, a procfs read takes
     // microseconds, and one sample read without interleaving is a more coherent snapshot.

@@ -7,7 +7,7 @@ import { busyFraction, parseCpuTimes } from '../../proc/cpu-times';
 import { parseLoadAverage } from '../../proc/loadavg';
 import { parseNumericFields } from '../../proc/numeric-fields';
 import { parsePressure } from '../../proc/pressure';
-import { readFailureReason, readProcText } from '../../proc/read-proc-file';
+import { readFailureReason, readTextIfPresent } from '../../proc/read-proc-file';
 import { CounterDeltas } from '../sampling/counter-deltas';
 
 const PRESSURE_RESOURCES = ['cpu', 'memory', 'io'] as const;
@@ -55,7 +55,7 @@ export class HostSampler {
       const file = `pressure/${resource}`;
       let text: string | null;
       try {
-        text = readProcText(join(this.procRoot, file));
+        text = readTextIfPresent(join(this.procRoot, file));
       } catch (err) {
         return this.pressureUnavailable(`${file}: ${readFailureReason(err)}`);
       }
@@ -78,7 +78,7 @@ export class HostSampler {
 
   private required(file: string): string {
     const path = join(this.procRoot, file);
-    const text = readProcText(path);
+    const text = readTextIfPresent(path);
     if (text === null) throw new VmtelError('VMTEL_COLLECTOR_FAILED', `${path} does not exist`);
     return text;
   }

@@ -4,7 +4,7 @@
 // once each, through `onChange`.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readProcText } from '../../proc/read-proc-file';
+import { readTextIfPresent } from '../../proc/read-proc-file';
 import { CounterDeltas } from '../sampling/counter-deltas';
 
 /** `missing`: absent at the first look; `appeared`: present again after being absent; `lost`: gone. */
@@ -32,7 +32,7 @@ export class InterfaceSampler {
     }
     if (this.present === false) this.onChange('appeared');
     this.present = true;
-    const operstate = readProcText(join(this.sysClassNet, this.iface, 'operstate'))?.trim() ?? null;
+    const operstate = readTextIfPresent(join(this.sysClassNet, this.iface, 'operstate'))?.trim() ?? null;
     return { interface: this.iface, operstate, ...this.deltas.withDeltas(counters) };
   }
 
@@ -48,7 +48,7 @@ export class InterfaceSampler {
     }
     const counters: Record<string, number> = {};
     for (const name of names) {
-      const text = readProcText(join(dir, name));
+      const text = readTextIfPresent(join(dir, name));
       if (text === null) return null;
       // A value that is not a plain count (never seen from a real driver) is left out of the row.
       if (/^\d+\n?$/.test(text)) counters[name] = Number(text);
