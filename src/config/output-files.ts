@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import type { CollectorConfig } from './episode-config';
 import type { ProblemList } from './problem-list';
 
-// Written by the orchestrator's main thread in every run dir.
-const RESERVED_FILES = ['events.jsonl', 'episode.json'];
+// What vmtel itself keeps in every run dir: the events, the manifest, the log and the lock.
+// The orchestrator and logger own these names; they are repeated here because importing them
+// would pull the orchestrator into config validation.
+const RESERVED_FILES = ['events.jsonl', 'episode.json', 'vmtel.log', 'vmtel.lock'];
 
 /** Reports every enabled collector whose output file is taken already. */
 export function reportOutputClashes(collectors: readonly CollectorConfig[], runDir: string, problems: ProblemList): void {
