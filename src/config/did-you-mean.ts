@@ -3,7 +3,7 @@
 import { distance } from 'fastest-levenshtein';
 
 /** The candidate closest to `name` when it is plausibly a misspelling of it, else undefined. */
-export function closeMatch(name: string, candidates: Iterable<string>): string | undefined {
+function closeMatch(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

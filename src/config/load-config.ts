@@ -15,7 +15,7 @@ import { interpolateEnv, type Environment } from './interpolate-env';
 import { parseYaml, type YamlDocument } from './key-lines';
 import { reportOutputClashes } from './output-files';
 import { ProblemList } from './problem-list';
-import { resolveCollector } from './resolve-collector';
+import { resolveCollector, type CollectorBases } from './resolve-collector';
 
 /** What the command line says beside the file; each wins over the file's key. */
 export interface ConfigOverrides {
@@ -36,13 +36,16 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const document = parseDocument(bytes.toString('utf8'), configPath);
   const problems = new ProblemList(configPath, document.lines);
   const data = interpolateEnv(document.data, overrides.env ?? process.env, [], problems);
+  // An empty or comments-only file parses to undefined or null: "got nothing", not an empty mapping.
   const top = mappingAt(data ?? undefined, 'a mapping of settings (vm, episode, collectors, ...)', [], problems);
   if (top === undefined) throw problems.toError();
 
   const topPlace: MappingPlace = { at: [], problems, bases: { configDir, runDir: configDir } };
   reportUnknownKeys(top, TOP_LEVEL_KEYS, topPlace);
   const settings = checkOptions(top, TOP_LEVEL_SCHEMA, topPlace);
-  const runDir = overrides.runDir === undefined ? runDirOf(top, settings, topPlace) : resolve(overrides.runDir);
+  // Checked even when --run-dir wins: a wrong key is wrong whatever the command line says.
+  const configured = checkKey(top, 'run_dir', RUN_DIR_SPEC, topPlace) as string | undefined;
+  const runDir = overrides.runDir === undefined ? (configured ?? defaultRunDir(configDir, settings)) : resolve(overrides.runDir);
   const restart = checkRestart(top['restart'], topPlace);
   const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms });
   reportOutputClashes(collectors.configs, runDir, problems);
@@ -98,14 +101,12 @@ function parseDocument(text: string, configPath: string): YamlDocument {
   }
 }
 
-// `runs/<vm>/<episode>` beside the config file unless the file names a run dir.
-function runDirOf(top: Record<string, unknown>, settings: { vm?: string; episode?: string }, place: MappingPlace): string {
-  const configured = checkKey(top, 'run_dir', RUN_DIR_SPEC, place) as string | undefined;
-  if (configured !== undefined) return configured;
+// `runs/<vm>/<episode>` beside the config file.
+function defaultRunDir(configDir: string, settings: { vm?: string; episode?: string }): string {
   // A missing or wrong vm or episode is reported already and the config is never returned; the
   // config's folder then serves as run dir for the checks that remain.
-  if (settings.vm === undefined || settings.episode === undefined) return place.bases.configDir;
-  return resolve(place.bases.configDir, 'runs', settings.vm, settings.episode);
+  if (settings.vm === undefined || settings.episode === undefined) return configDir;
+  return resolve(configDir, 'runs', settings.vm, settings.episode);
 }
 
 function checkRestart(value: unknown, topPlace: MappingPlace) {
@@ -119,7 +120,7 @@ function checkRestart(value: unknown, topPlace: MappingPlace) {
   return restart;
 }
 
-async function resolveCollectors(top: Record<string, unknown>, bases: Parameters<typeof resolveCollector>[2]) {
+async function resolveCollectors(top: Record<string, unknown>, bases: CollectorBases) {
   const configs: CollectorConfig[] = [];
   const resolved: Record<string, unknown> = {};
   if (!Object.hasOwn(top, 'collectors')) {

@@ -17,10 +17,6 @@ export class ProblemList {
     this.problems.push({ file: this.file, line: this.lines.lineOf(at), keyPath: formatKeyPath(at), message });
   }
 
-  get size(): number {
-    return this.problems.length;
-  }
-
   /** One ConfigError holding every problem so far, in file order. */
   toError(): ConfigError {
     // Problems without a line concern the whole file and come first; the sort is stable.

@@ -235,3 +235,10 @@ test('every problem of a file is reported at once, in file order', async (t) => 
     'vm1.yaml:8: log_level: expected one of error, warn, info, debug, got "loud" (a string)',
   ]);
 });
+
+test('a wrong run_dir is reported even when --run-dir wins over it', async (t) => {
+  const path = writeConfig(t, `${HEAD}run_dir: 5\ncollectors:\n${FX}`);
+  assert.deepEqual(await problemsOf(path, { runDir: '/elsewhere' }), [
+    "vm1.yaml:3: run_dir: expected a path (relative to the config file's folder), got 5",
+  ]);
+});
