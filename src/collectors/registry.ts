@@ -19,6 +19,7 @@ function builtIn(modulePath: string): BuiltInKind {
 export const BUILT_IN_KINDS: ReadonlyMap<string, BuiltInKind> = new Map(
   [
     // one builtIn(require.resolve('./<kind-folder>')) per kind
+    builtIn(require.resolve('./guest-agent')),
     builtIn(require.resolve('./host')),
     builtIn(require.resolve('./net')),
     builtIn(require.resolve('./qemu-process')),

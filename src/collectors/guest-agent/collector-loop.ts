@@ -1,0 +1,70 @@
+// The guest_agent collector's life: connect (or report why not), read a connection until it
+// closes, and reconnect until the episode stops, leaving an event at every boundary so each gap
+// in the rows is explained in events.jsonl.
+import type { CollectorOutcome } from '../contract';
+import { type ConnectOutcome, connectWithRetry, type ReadTarget, type RetryPolicy } from './connect';
+import { DropWarnings } from './drop-warnings';
+import { firstConnectPolicy, reconnectPolicy } from './retry-policies';
+import { type GuestAgentContext, GuestSession } from './session';
+
+// One read of up to 256 KiB: under a flood, fewer and larger reads cost less per row; the
+// buffer is reused for every read of the collector's life.
+const READ_BUFFER_BYTES = 256 * 1024;
+
+/** Runs the collector until the stop flag, or until its source is gone for good. */
+export async function runGuestAgent(ctx: GuestAgentContext): Promise<CollectorOutcome> {
+  const { options, stopSignal } = ctx;
+  const drops = new DropWarnings(ctx);
+  let session: GuestSession | undefined;
+  const target: ReadTarget = {
+    buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+    // Reads start in an event-loop turn after 'connect', by which time the session exists.
+    onRead: (chunk) => session!.read(chunk),
+  };
+  const connect = (policy: RetryPolicy): Promise<ConnectOutcome> =>
+    connectWithRetry(options.socket, policy, stopSignal, target, (attempt, error) =>
+      ctx.log.debug(`guest-agent: connect attempt ${attempt} failed: ${error}`),
+    );
+  try {
+    let outcome = await connect(firstConnectPolicy(options.connect_timeout_s));
+    if (outcome.kind === 'timed_out') {
+      reportConnectFailed(ctx, outcome.lastError);
+      return { reason: 'connect_failed' };
+    }
+    let longestSilenceNs = 0n;
+    let quietConnections = 0;
+    while (outcome.kind === 'connected') {
+      ctx.counters.add('connects');
+      session = new GuestSession(ctx, drops);
+      const end = await session.whenClosed(outcome.socket);
+      if (end.longestSilenceNs > longestSilenceNs) longestSilenceNs = end.longestSilenceNs;
+      ctx.counters.set('longest_silence_ms', Number(longestSilenceNs / 1_000_000n));
+      if (end.reason === 'stopped') return { reason: 'stopped' };
+      if (!options.reconnect) return { reason: 'disconnected' };
+
+      quietConnections = end.receivedBytes > 0 ? 0 : quietConnections + 1;
+      const lostMs = performance.now();
+      outcome = await connect(reconnectPolicy(quietConnections));
+      const gapS = (performance.now() - lostMs) / 1000;
+      if (outcome.kind !== 'connected') {
+        ctx.emit('guest_agent_reconnect_abandoned', { attempts: outcome.attempts, gap_s: gapS });
+        return { reason: 'stopped' };
+      }
+      ctx.counters.add('reconnects');
+      ctx.emit('guest_agent_reconnected', { attempt: outcome.attempts, gap_s: gapS });
+    }
+    return { reason: 'stopped' };
+  } finally {
+    drops.flush();
+  }
+}
+
+function reportConnectFailed(ctx: GuestAgentContext, lastError: string): void {
+  const { socket, connect_timeout_s } = ctx.options;
+  ctx.log.warn(
+    `guest-agent: socket ${socket} never came up after ${connect_timeout_s} s (${lastError}): the agent is not ` +
+      'running in the guest, the virtserialport device is missing from the QEMU command line, or the ' +
+      "chardev couldn't bind. 0 rows will be written.",
+  );
+  ctx.emit('guest_agent_connect_failed', { socket_path: socket, timeout_s: connect_timeout_s, last_error: lastError });
+}
