@@ -12,9 +12,14 @@ export class ProblemList {
     private readonly lines: KeyLines,
   ) {}
 
-  /** A problem about the key at `at` (or its value), placed on that key's line. */
+  /**
+   * A problem about the key at `at` (or its value), placed on that key's line. Only a key's first
+   * problem is kept: the rest follow from it (an unset `${NAME}` leaves a value no check accepts).
+   */
   add(at: KeyPath, message: string): void {
-    this.problems.push({ file: this.file, line: this.lines.lineOf(at), keyPath: formatKeyPath(at), message });
+    const keyPath = formatKeyPath(at);
+    if (this.problems.some((problem) => problem.keyPath === keyPath)) return;
+    this.problems.push({ file: this.file, line: this.lines.lineOf(at), keyPath, message });
   }
 
   /** One ConfigError holding every problem so far, in file order. */

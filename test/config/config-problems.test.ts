@@ -157,9 +157,12 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'an unset environment variable',
-    yaml: `${HEAD}run_dir: /data/\${RUNS_ROOT}/x\ncollectors:\n  host:\n`,
-    problems: ['vm1.yaml:3: run_dir: environment variable RUNS_ROOT is not set'],
+    name: 'an unset environment variable, reported alone though the value left fails its check too',
+    yaml: `vm: vm1\nepisode: \${EPISODE}\nrun_dir: /data/\${RUNS_ROOT}/x\ncollectors:\n  host:\n`,
+    problems: [
+      'vm1.yaml:2: episode: environment variable EPISODE is not set',
+      'vm1.yaml:3: run_dir: environment variable RUNS_ROOT is not set',
+    ],
   },
   {
     name: 'only disabled collectors',
