@@ -57,6 +57,10 @@ export class AgentServer {
   private stream: { stopped: boolean } | null = null;
   // Says 'served' whenever a client starts being served; outlives stopListening/relisten.
   private readonly served = new EventEmitter();
+  // The guest's clocks run from here, so they continue across streams as a real agent's do.
+  private readonly clockAnchor = { hostNs: process.hrtime.bigint(), wallNs: BigInt(Date.now()) * 1_000_000n };
+  // The agent's row counter: it continues across streams and reconnects, as a real agent's does.
+  private nextSeq = 0;
   /** Clients accepted so far (served, not queued). */
   accepted = 0;
 
@@ -95,7 +99,7 @@ export class AgentServer {
     }
   }
 
-  /** Starts writing agent rows (seq from 0); the previous stream, if any, is stopped. */
+  /** Starts writing agent rows (seq continues from the last row served); the previous stream stops. */
   serveRows(options: RowStreamOptions = {}): RowStream {
     this.silence();
     const control = { stopped: false };
@@ -167,37 +171,39 @@ export class AgentServer {
   private async runStream(options: RowStreamOptions, control: { stopped: boolean }, sent: (n: number) => void): Promise<void> {
     const client = await this.waitForClient();
     const count = options.count ?? Infinity;
-    const clock = guestClock(options);
+    const clock = this.guestClock(options);
     const startMs = performance.now();
-    let seq = 0;
-    while (!control.stopped && !client.destroyed && seq < count) {
-      const dueRows = options.ratePerSec === undefined ? count : Math.floor(((performance.now() - startMs) / 1000) * options.ratePerSec);
+    let streamed = 0;
+    while (!control.stopped && !client.destroyed && streamed < count) {
+      const due = options.ratePerSec === undefined ? count : Math.floor(((performance.now() - startMs) / 1000) * options.ratePerSec);
       let batch = '';
-      const firstSeq = seq;
-      while (seq < Math.min(dueRows, count) && batch.length < FLAT_OUT_BATCH_BYTES) {
+      const before = streamed;
+      for (; streamed < Math.min(due, count) && batch.length < FLAT_OUT_BATCH_BYTES; streamed++) {
         const [monoNs, wallNs] = clock();
-        batch += agentRow(seq++, monoNs, wallNs);
+        batch += agentRow(this.nextSeq++, monoNs, wallNs);
       }
       if (batch.length > 0) {
-        sent(seq - firstSeq);
+        sent(streamed - before);
         await write(client, batch);
       }
       if (options.ratePerSec !== undefined) await delay(RATE_TICK_MS);
     }
   }
+
+  // The guest's [mono, wall] clocks now, as they have run since this server started.
+  private guestClock(clock: AgentClock): () => [bigint, bigint] {
+    const { hostNs, wallNs } = this.clockAnchor;
+    return () => {
+      const guestElapsedNs = guestElapsed(process.hrtime.bigint() - hostNs, clock);
+      return [hostNs + guestElapsedNs, wallNs + guestElapsedNs];
+    };
+  }
 }
 
-// The guest's [mono, wall] clocks in ns: the host's, drifted and offset.
-function guestClock(options: AgentClock): () => [bigint, bigint] {
-  const hostStartNs = process.hrtime.bigint();
-  const wallStartNs = BigInt(Date.now()) * 1_000_000n;
-  const driftPpb = BigInt(Math.round((options.driftPpm ?? 0) * 1000));
-  const offsetNs = options.offsetNs ?? 0n;
-  return () => {
-    const elapsedNs = process.hrtime.bigint() - hostStartNs;
-    const guestElapsedNs = elapsedNs + (elapsedNs * driftPpb) / 1_000_000_000n;
-    return [hostStartNs + offsetNs + guestElapsedNs, wallStartNs + offsetNs + guestElapsedNs];
-  };
+/** How far a guest clock has run, offset included, while the host's ran `hostElapsedNs`. */
+export function guestElapsed(hostElapsedNs: bigint, clock: AgentClock): bigint {
+  const driftPpb = BigInt(Math.round((clock.driftPpm ?? 0) * 1000));
+  return (clock.offsetNs ?? 0n) + hostElapsedNs + (hostElapsedNs * driftPpb) / 1_000_000_000n;
 }
 
 // Resolves when the kernel has taken `data` (or the socket is gone), so a flood keeps pace.
