@@ -4,7 +4,8 @@
 // client at a time: a second connection is accepted but not greeted until the first one leaves.
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { LineFramer } from '../collectors/qmp/line-framer';
+import { LineFramer } from '../collectors/guest-agent/line-framer';
+import { eachLine } from '../collectors/qmp/each-line';
 import { isObject } from '../collectors/qmp/qmp-message';
 import { parseExactJson } from '../sink/exact-json';
 import { toJson } from '../sink/json-line';
@@ -22,8 +23,8 @@ export interface QmpServerOptions {
   vcpuThreadIds?: readonly number[];
   /** query-stats targets this QEMU knows; null: no query-stats at all (a QEMU before 7.1). */
   queryStatsTargets?: readonly string[] | null;
-  /** Called once SHUTDOWN has been sent and the client closed: a real QEMU exits here. */
-  onShutdown?: (reason: string) => void;
+  /** Called on every change of the run state; on `shutdown` a real QEMU would exit. */
+  onStatusChange?: (status: RunState) => void;
 }
 
 interface Client {
@@ -85,6 +86,7 @@ export class QmpServer {
     if (this.status === 'shutdown' || (this.status === 'running') === running) return;
     this.status = running ? 'running' : 'paused';
     this.sendEvent(running ? 'RESUME' : 'STOP');
+    this.options.onStatusChange?.(this.status);
   }
 
   /** The guest's ACPI power button: POWERDOWN, then the guest shuts down. */
@@ -93,13 +95,13 @@ export class QmpServer {
     this.shutdown(true, 'guest-shutdown');
   }
 
-  /** SHUTDOWN, then the client is closed and onShutdown told, as a QEMU run with -no-reboot. */
+  /** SHUTDOWN, then the client is closed and the owner told, as a QEMU run with -no-reboot. */
   shutdown(guest: boolean, reason: string): void {
     if (this.status === 'shutdown') return;
     this.status = 'shutdown';
     this.sendEvent('SHUTDOWN', { guest, reason });
     this.client?.socket.end();
-    this.options.onShutdown?.(reason);
+    this.options.onStatusChange?.(this.status);
   }
 
   /** Closes the current client's connection abruptly (a fault); the server keeps listening. */
@@ -133,19 +135,23 @@ export class QmpServer {
     const client: Client = { socket, negotiated: false };
     this.client = client;
     this.greeted += 1;
-    const framer = new LineFramer({
-      onLine: (line) => this.send(socket, this.answer(client, line)),
-      maxLineBytes: MAX_COMMAND_BYTES,
+    const framer = new LineFramer(MAX_COMMAND_BYTES, {
+      onLines: (buf, start, end) => eachLine(buf, start, end, (line) => this.handle(client, line)),
       onOversized: () => socket.destroy(),
     });
     socket.on('data', (chunk: Buffer) => framer.push(chunk));
     this.send(socket, GREETING);
   }
 
-  private answer(client: Client, line: Buffer): Record<string, unknown> {
+  // Blank lines are whitespace between JSON texts to QEMU: no reply.
+  private handle(client: Client, line: string): void {
+    if (line.trim() !== '') this.send(client.socket, this.answer(client, line));
+  }
+
+  private answer(client: Client, line: string): Record<string, unknown> {
     let request;
     try {
-      request = parseExactJson(line.toString('utf8'));
+      request = parseExactJson(line);
     } catch (err) {
       return genericError(`JSON parse error, ${(err as Error).message}`);
     }

@@ -1,20 +1,17 @@
-// Reaching QEMU's monitor: the first connection retries at a fixed pace until connect_timeout_s
-// (QEMU may still be starting), a reconnection backs off without a deadline (QEMU may be gone for
-// a while). Both end at once on stop, and both count a silent accept as a failed attempt: QEMU
-// serves one QMP client at a time, so a socket that never greets is held by someone else.
-import { setTimeout as sleep } from 'node:timers/promises';
+// Reaching QEMU's monitor with guest_agent's connect and retry policies, so both sockets of a VM
+// are sought the same way: the first connection at a steady pace until connect_timeout_s (QEMU may
+// still be starting), a reconnection with backoff and no deadline. A connection that does not
+// negotiate counts as failed and backs off too: QEMU serves one QMP client at a time, so a socket
+// that never greets is held by someone else, and one that closes at once belongs to a dying QEMU.
+import type { Socket } from 'node:net';
 import type { CollectorContext } from '../contract';
 import { VmtelError } from '../../errors';
-import { connectUnix } from './connect-unix';
+import { connectWithRetry, type RetryPolicy } from '../guest-agent/connect';
+import { firstConnectPolicy, reconnectPolicy } from '../guest-agent/retry-policies';
+import type { QmpOptions } from './options';
 import { QmpConnection, type QmpConnectionHandlers } from './qmp-connection';
 import type { JsonObject } from './qmp-message';
-import type { QmpOptions } from './options';
 
-// The first connection looks for QEMU's socket twice a second: QEMU binds it early in start-up.
-const CONNECT_RETRY_MS = 500;
-// Reconnection doubles its wait from CONNECT_RETRY_MS up to this, so a VM gone for good costs a
-// connect every 5 s while a VM back in a second is picked up within one.
-const RECONNECT_MAX_DELAY_MS = 5000;
 // QEMU greets within milliseconds of accepting; 10 s of silence means the monitor is taken.
 const GREETING_TIMEOUT_MS = 10_000;
 
@@ -25,59 +22,67 @@ export interface OpenedQmp {
   attempts: number;
 }
 
-type OpenContext = Pick<CollectorContext<QmpOptions>, 'options' | 'stopSignal' | 'emit' | 'control' | 'log'>;
+type OpenContext = Pick<CollectorContext<QmpOptions>, 'options' | 'stopSignal' | 'emit' | 'log'>;
 
 /**
  * A negotiated session, or null once stop is requested. The first opening (`reconnecting` false)
- * emits qmp_connect_failed at connect_timeout_s; it then throws when stop_on_vm_exit is set, and
- * otherwise goes on with backoff.
+ * emits qmp_connect_failed at connect_timeout_s; it then throws VMTEL_SOURCE_UNREACHABLE when
+ * stop_on_vm_exit is set, and otherwise goes on with backoff.
  */
 export async function openQmp(ctx: OpenContext, handlers: QmpConnectionHandlers, reconnecting: boolean): Promise<OpenedQmp | null> {
-  const startedNs = ctx.control.monoNs();
-  let deadlineNs = reconnecting ? null : startedNs + BigInt(Math.round(ctx.options.connect_timeout_s * 1e9));
-  let delayMs = CONNECT_RETRY_MS;
-  for (let attempts = 1; ; attempts += 1) {
-    const outcome = await attempt(ctx, handlers);
-    if (ctx.stopSignal.aborted) return null;
-    if (!(outcome instanceof Error)) return { ...outcome, attempts };
-    ctx.log.debug('QMP connect attempt failed', { attempt: attempts, error: outcome.message });
-    if (deadlineNs !== null && ctx.control.monoNs() >= deadlineNs) {
-      const waitedS = Number(ctx.control.monoNs() - startedNs) / 1e9;
-      ctx.emit('qmp_connect_failed', { attempts, waited_s: waitedS, error: outcome.message });
-      if (ctx.options.stop_on_vm_exit) {
-        throw new VmtelError(
-          'VMTEL_SOURCE_UNREACHABLE',
-          `QMP socket ${ctx.options.socket} not usable after ${waitedS.toFixed(1)} s: ${outcome.message}`,
-        );
-      }
-      deadlineNs = null;
+  const startedMs = performance.now();
+  let inFirstWindow = !reconnecting;
+  let failedSessions = 0;
+  let attempts = 0;
+  for (;;) {
+    const connection = new QmpConnection(handlers);
+    const remainingS = ctx.options.connect_timeout_s - (performance.now() - startedMs) / 1000;
+    const policy = inFirstWindow ? firstWindowPolicy(remainingS, failedSessions) : reconnectPolicy(failedSessions);
+    const outcome = await connectWithRetry(ctx.options.socket, policy, ctx.stopSignal, connection.readTarget, (attempt, error) =>
+      ctx.log.debug('QMP connect attempt failed', { attempt: attempts + attempt, error }),
+    );
+    attempts += outcome.attempts;
+    if (outcome.kind === 'stopped') return null;
+    let error: string;
+    if (outcome.kind === 'connected') {
+      const greeting = await negotiate(connection, outcome.socket, ctx.stopSignal);
+      if (ctx.stopSignal.aborted) return null;
+      if (!(greeting instanceof Error)) return { connection, greeting, attempts };
+      ctx.log.debug('QMP connect attempt failed', { attempt: attempts, error: greeting.message });
+      failedSessions += 1;
+      error = greeting.message;
+    } else {
+      error = `${outcome.lastError} on ${ctx.options.socket}`;
     }
-    if (!(await pause(delayMs, ctx.stopSignal))) return null;
-    if (deadlineNs === null) delayMs = Math.min(delayMs * 2, RECONNECT_MAX_DELAY_MS);
+    const waitedS = (performance.now() - startedMs) / 1000;
+    if (inFirstWindow && waitedS >= ctx.options.connect_timeout_s) {
+      ctx.emit('qmp_connect_failed', { attempts, waited_s: waitedS, error });
+      if (ctx.options.stop_on_vm_exit) {
+        throw new VmtelError('VMTEL_SOURCE_UNREACHABLE', `QMP socket ${ctx.options.socket} not usable after ${waitedS.toFixed(1)} s: ${error}`);
+      }
+      inFirstWindow = false;
+    }
   }
 }
 
-async function attempt(ctx: OpenContext, handlers: QmpConnectionHandlers): Promise<Omit<OpenedQmp, 'attempts'> | Error> {
+// The steady first-connection pace, except that a connection which failed to negotiate is
+// followed by a backed-off pause rather than an immediate new attempt.
+function firstWindowPolicy(remainingS: number, failedSessions: number): RetryPolicy {
+  const steady = firstConnectPolicy(Math.max(remainingS, 0));
+  const backoff = reconnectPolicy(failedSessions);
+  return { giveUpAfterMs: steady.giveUpAfterMs, delayMs: (attempt) => (attempt === 0 ? backoff.delayMs(0) : steady.delayMs(attempt)) };
+}
+
+// The greeting, or the reason negotiation failed (closed, refused, no greeting in time).
+async function negotiate(connection: QmpConnection, socket: Socket, stopSignal: AbortSignal): Promise<JsonObject | Error> {
   const greetingTimer = new AbortController();
   const timer = setTimeout(() => greetingTimer.abort(), GREETING_TIMEOUT_MS);
   try {
-    const socket = await connectUnix(ctx.options.socket, ctx.stopSignal);
-    return await QmpConnection.negotiate(socket, handlers, AbortSignal.any([ctx.stopSignal, greetingTimer.signal]));
+    return await connection.negotiate(socket, AbortSignal.any([stopSignal, greetingTimer.signal]));
   } catch (err) {
     if (greetingTimer.signal.aborted) return new Error(`no QMP greeting within ${GREETING_TIMEOUT_MS} ms (is another client connected?)`);
-    const code = (err as NodeJS.ErrnoException).code;
-    return new Error(code === undefined ? (err as Error).message : `${code} on ${ctx.options.socket}`);
+    return err as Error;
   } finally {
     clearTimeout(timer);
-  }
-}
-
-// Waits `ms`; false when stop came first.
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
   }
 }

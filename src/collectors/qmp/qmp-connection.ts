@@ -1,15 +1,20 @@
-// One QMP session over a connected socket: waits for QEMU's greeting, negotiates capabilities, then
-// matches every reply to its command by `id` (several commands are in flight per poll) and hands
-// async events to the owner. Every pending command settles when the socket closes, so no await
-// outlives the connection.
+// One QMP session: waits for QEMU's greeting, negotiates capabilities, then matches every reply to
+// its command by `id` (several commands are in flight per poll) and hands async events to the
+// owner. Every pending command settles when the socket closes, so no await outlives the session.
+// Reads arrive through `readTarget` (one reused buffer, see guest-agent/connect.ts), framed into
+// newline-ended messages by the bounded framer guest_agent uses too.
 import type { Socket } from 'node:net';
-import { LineFramer } from './line-framer';
 import { parseExactJson, type ExactJson } from '../../sink/exact-json';
+import type { ReadTarget } from '../guest-agent/connect';
+import { LineFramer } from '../guest-agent/line-framer';
+import { eachLine } from './each-line';
 import { classifyQmpMessage, type JsonObject, type QmpError, type QmpMessage } from './qmp-message';
 
-// QEMU sends whole replies of a few hundred KiB at most (per-vCPU stats of a large guest); a line
-// this long is not QMP, and dropping it keeps a runaway peer from growing memory without bound.
+// QEMU's replies are a few hundred KiB at most (per-vCPU stats of a large guest); a line this
+// long is not QMP, and dropping it keeps a runaway peer from growing memory without bound.
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
+// One read of a typical reply (blockstats of a few disks) fits; larger ones take several reads.
+const READ_BUFFER_BYTES = 64 * 1024;
 
 export type QmpEvent = Extract<QmpMessage, { kind: 'event' }>;
 export type QmpResult = { ok: true; value: ExactJson } | { ok: false; error: QmpError };
@@ -29,59 +34,49 @@ export class QmpClosedError extends Error {
 }
 
 export class QmpConnection {
-  /** Resolves with why the socket closed (`eof` when QEMU closed it). */
-  readonly closed: Promise<string>;
+  /** Where the socket's reads go: pass it to connectWithRetry. */
+  readonly readTarget: ReadTarget;
+  private socket: Socket | null = null;
+  private closedPromise: Promise<string> | null = null;
   private readonly pending = new Map<number, { resolve(result: QmpResult): void; reject(err: Error): void }>();
   private nextId = 1;
   private closeReason: string | null = null;
   private greeted: ((qmp: JsonObject) => void) | null = null;
 
-  private constructor(
-    private readonly socket: Socket,
-    private readonly handlers: QmpConnectionHandlers,
-  ) {
-    const framer = new LineFramer({
-      onLine: (line) => this.receive(line),
-      maxLineBytes: MAX_LINE_BYTES,
-      onOversized: (bytes) => handlers.onDrop('oversized_line', `a QMP line of ${bytes} bytes`),
+  constructor(private readonly handlers: QmpConnectionHandlers) {
+    const framer = new LineFramer(MAX_LINE_BYTES, {
+      onLines: (buf, start, end) => eachLine(buf, start, end, (line) => this.receive(line)),
+      onOversized: () => handlers.onDrop('oversized_line', `a QMP line over ${MAX_LINE_BYTES} bytes`),
     });
-    let failure: string | null = null;
-    socket.on('data', (chunk: Buffer) => framer.push(chunk));
-    socket.on('error', (err: NodeJS.ErrnoException) => (failure = err.code ?? err.message));
-    this.closed = new Promise((resolve) => {
-      socket.once('close', () => {
-        this.closeReason ??= failure ?? 'eof';
-        for (const waiter of this.pending.values()) waiter.reject(new QmpClosedError(this.closeReason));
-        this.pending.clear();
-        resolve(this.closeReason);
-      });
-    });
+    this.readTarget = { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), onRead: (chunk) => framer.push(chunk) };
+  }
+
+  /** Resolves with why the socket closed (`eof` when QEMU closed it). */
+  get closed(): Promise<string> {
+    if (this.closedPromise === null) throw new Error('QmpConnection.closed read before negotiate()');
+    return this.closedPromise;
   }
 
   /**
-   * Reads the greeting and negotiates capabilities on `socket`; returns the session and the
-   * greeting's `QMP` member (version, capabilities). Throws QmpClosedError when the socket closes
-   * or `signal` aborts first, and Error when QEMU refuses the negotiation.
+   * Reads the greeting on `socket` (connected with `readTarget`) and negotiates capabilities;
+   * returns the greeting's `QMP` member (version, capabilities). Throws QmpClosedError when the
+   * socket closes or `signal` aborts first, and Error when QEMU refuses the negotiation.
    */
-  static async negotiate(
-    socket: Socket,
-    handlers: QmpConnectionHandlers,
-    signal: AbortSignal,
-  ): Promise<{ connection: QmpConnection; greeting: JsonObject }> {
-    const connection = new QmpConnection(socket, handlers);
-    const abort = (): void => connection.close('stopped');
+  async negotiate(socket: Socket, signal: AbortSignal): Promise<JsonObject> {
+    this.attach(socket);
+    const abort = (): void => this.close(String((signal.reason as Error | undefined)?.message ?? 'aborted'));
     signal.addEventListener('abort', abort, { once: true });
     try {
       if (signal.aborted) abort();
       const greeting = await Promise.race([
-        new Promise<JsonObject>((resolve) => (connection.greeted = resolve)),
-        connection.closed.then((reason) => Promise.reject(new QmpClosedError(reason))),
+        new Promise<JsonObject>((resolve) => (this.greeted = resolve)),
+        this.closed.then((reason) => Promise.reject(new QmpClosedError(reason))),
       ]);
-      const reply = await connection.execute('qmp_capabilities');
+      const reply = await this.execute('qmp_capabilities');
       if (!reply.ok) throw new Error(`QEMU refused qmp_capabilities: ${reply.error.class}: ${reply.error.desc}`);
-      return { connection, greeting };
+      return greeting;
     } catch (err) {
-      connection.close('negotiation_failed');
+      this.close('negotiation_failed');
       throw err;
     } finally {
       signal.removeEventListener('abort', abort);
@@ -90,25 +85,41 @@ export class QmpConnection {
 
   /** Sends one command; its reply, success or QMP error. Rejects with QmpClosedError once closed. */
   execute(command: string, args?: JsonObject): Promise<QmpResult> {
-    if (this.closeReason !== null) return Promise.reject(new QmpClosedError(this.closeReason));
+    if (this.socket === null || this.closeReason !== null) return Promise.reject(new QmpClosedError(this.closeReason ?? 'not connected'));
     const id = this.nextId++;
     const message = args === undefined ? { execute: command, id } : { execute: command, arguments: args, id };
+    const socket = this.socket;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.socket.write(`${JSON.stringify(message)}\n`);
+      socket.write(`${JSON.stringify(message)}\n`);
     });
   }
 
   /** Closes the socket; `closed` resolves with `reason`. */
   close(reason = 'closed_by_vmtel'): void {
     this.closeReason ??= reason;
-    this.socket.destroy();
+    this.socket?.destroy();
   }
 
-  private receive(line: Buffer): void {
+  private attach(socket: Socket): void {
+    this.socket = socket;
+    let failure: string | null = null;
+    socket.on('error', (err: NodeJS.ErrnoException) => (failure = err.code ?? err.message));
+    this.closedPromise = new Promise((resolve) => {
+      socket.once('close', () => {
+        const reason = (this.closeReason ??= failure ?? 'eof');
+        for (const waiter of this.pending.values()) waiter.reject(new QmpClosedError(reason));
+        this.pending.clear();
+        resolve(reason);
+      });
+    });
+  }
+
+  private receive(line: string): void {
+    if (line.trim() === '') return;
     let message: QmpMessage | null;
     try {
-      message = classifyQmpMessage(parseExactJson(line.toString('utf8')));
+      message = classifyQmpMessage(parseExactJson(line));
     } catch (err) {
       this.handlers.onDrop('malformed_json', (err as Error).message);
       return;
@@ -125,7 +136,7 @@ export class QmpConnection {
       case 'event':
         return this.handlers.onEvent(message);
       default:
-        this.handlers.onDrop('unknown_message', line.subarray(0, 200).toString('utf8'));
+        this.handlers.onDrop('unknown_message', line.slice(0, 200));
     }
   }
 

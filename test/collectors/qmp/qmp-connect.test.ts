@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { LineFramer } from '../../../src/collectors/qmp/line-framer';
+import { LineFramer } from '../../../src/collectors/guest-agent/line-framer';
+import { eachLine } from '../../../src/collectors/qmp/each-line';
 import { QmpServer } from '../../../src/sim/qmp-server';
 import { parseExactJson, type ExactJson } from '../../../src/sink/exact-json';
 import { tempDir } from '../../helpers/temp-dir';
@@ -29,9 +30,8 @@ async function fakeQemu(t: TestContext): Promise<{ server: QmpServer; connect():
     const socket = createConnection({ path });
     t.after(() => socket.destroy());
     const received: ExactJson[] = [];
-    const framer = new LineFramer({
-      onLine: (line) => received.push(parseExactJson(line.toString())),
-      maxLineBytes: 1 << 20,
+    const framer = new LineFramer(1 << 20, {
+      onLines: (buf, start, end) => eachLine(buf, start, end, (line) => received.push(parseExactJson(line))),
       onOversized: () => assert.fail('the fake sent an oversized line'),
     });
     socket.on('data', (chunk: Buffer) => framer.push(chunk));
