@@ -1,0 +1,68 @@
+// What the ecosystem file needs from a per-VM YAML, read synchronously because pm2 loads the
+// ecosystem with require(): the app's name, the run dir its logs go to, how long a stop may take.
+// Tolerant on purpose: a file that does not read or check still yields a summary, so pm2 gets an
+// app and `vmtel run` itself reports the problem (one line in pm2's error log, exit 2).
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { checkValue } from '../config/check-value';
+import { RUN_DIR_SPEC, TOP_LEVEL_SCHEMA } from '../config/config-keys';
+import { isMapping } from '../config/describe-value';
+import { interpolateEnv, type Environment } from '../config/interpolate-env';
+import { parseYaml, type YamlDocument } from '../config/key-lines';
+import type { OptionSpec } from '../config/option-spec';
+import { ProblemList } from '../config/problem-list';
+
+export interface VmSummary {
+  /** Absolute path of the YAML file. */
+  configPath: string;
+  /** The `vm:` key when it is valid, else null. */
+  vm: string | null;
+  /** The line of `vm:`, to point at when two files name the same VM. */
+  vmLine: number | null;
+  /** The episode's run dir as `vmtel run` will compute it, or null when the file cannot tell. */
+  runDir: string | null;
+  stopGraceMs: number;
+}
+
+/** The summary of `configPath` (absolute); never throws for a broken or missing file. */
+export function readVmSummary(configPath: string, env: Environment): VmSummary {
+  const unknown: VmSummary = { configPath, vm: null, vmLine: null, runDir: null, stopGraceMs: TOP_LEVEL_SCHEMA.stop_grace_ms.default };
+  const document = parseFile(configPath);
+  if (document === null) return unknown;
+  const problems = new ProblemList(configPath, document.lines);
+  const top = interpolateEnv(document.data, env, [], problems);
+  if (!isMapping(top)) return unknown;
+
+  const configDir = dirname(configPath);
+  const bases = { configDir, runDir: configDir };
+  const valid = (spec: OptionSpec, key: string): unknown => {
+    if (!Object.hasOwn(top, key)) return undefined;
+    const checked = checkValue(spec, top[key], bases);
+    return checked.ok ? checked.value : undefined;
+  };
+  const vm = valid(TOP_LEVEL_SCHEMA.vm, 'vm') as string | undefined;
+  const episode = valid(TOP_LEVEL_SCHEMA.episode, 'episode') as string | undefined;
+  const runDir = Object.hasOwn(top, 'run_dir')
+    ? (valid(RUN_DIR_SPEC, 'run_dir') as string | undefined)
+    : // The loader's default: runs/<vm>/<episode> beside the config file.
+      vm === undefined || episode === undefined
+      ? undefined
+      : resolve(configDir, 'runs', vm, episode);
+  return {
+    configPath,
+    vm: vm ?? null,
+    vmLine: vm === undefined ? null : document.lines.lineOf(['vm']),
+    // An unset ${NAME} leaves a path vmtel will refuse; pm2's own log folder serves then.
+    runDir: problems.toError().problems.length > 0 ? null : (runDir ?? null),
+    stopGraceMs: (valid(TOP_LEVEL_SCHEMA.stop_grace_ms, 'stop_grace_ms') as number | undefined) ?? unknown.stopGraceMs,
+  };
+}
+
+function parseFile(configPath: string): YamlDocument | null {
+  try {
+    return parseYaml(readFileSync(configPath, 'utf8'));
+  } catch {
+    // Unreadable or not YAML: `vmtel run` says which, with the line, into pm2's error log.
+    return null;
+  }
+}
