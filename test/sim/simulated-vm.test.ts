@@ -33,14 +33,19 @@ async function startSim(t: TestContext, extraArgs: string[] = []): Promise<Sim> 
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const said = (): Array<Record<string, unknown>> =>
     stdout
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-  await waitFor('the simulator to say ready', () => said().some((line) => line['sim'] === 'ready'), 10_000);
+  await Promise.race([
+    waitFor('the simulator to say ready', () => said().some((line) => line['sim'] === 'ready'), 10_000),
+    exited.then((code) => assert.fail(`vmtel sim exited (${code}) before it was ready: ${stderr}`)),
+  ]);
   return { child, runDir, said, cue: (line) => child.stdin.write(`${line}\n`), exited };
 }
 
