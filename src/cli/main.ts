@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { VmtelError } from '../errors';
 import { VMTEL_VERSION } from '../version';
 import { runCommand } from './commands/run';
+import { simCommand } from './commands/sim';
 import { validateCommand } from './commands/validate';
 import { reportError } from './report-error';
 
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]\n\nRecords telemetry from a QEMU/KVM VM during an experiment episode.')
     .command(runCommand)
     .command(validateCommand)
+    .command(simCommand)
     .demandCommand(1, 'name a command: run, validate or sim')
     .strict()
     .version(VMTEL_VERSION)
