@@ -7,6 +7,7 @@ import { VmtelError } from '../errors';
 import { VMTEL_VERSION } from '../version';
 import { runCommand } from './commands/run';
 import { simCommand } from './commands/sim';
+import { summaryCommand } from './commands/summary';
 import { validateCommand } from './commands/validate';
 import { reportError } from './report-error';
 
@@ -17,7 +18,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(runCommand)
     .command(validateCommand)
     .command(simCommand)
-    .demandCommand(1, 'name a command: run, validate or sim')
+    .command(summaryCommand)
+    .demandCommand(1, 'name a command: run, validate, summary or sim')
     .strict()
     .version(VMTEL_VERSION)
     .help()

@@ -26,6 +26,13 @@ const consoleFormat = winston.format.printf((info) => {
   return `${String(timestamp)} ${String(level)} ${origin}${String(message)}${fields === '' ? '' : ` ${fields}`}`;
 });
 
+// A line without a source is the orchestrator's. (winston's defaultMeta would overwrite the
+// source a collector's line carries, so the default is filled in here instead.)
+const orchestratorByDefault = winston.format((info) => {
+  info['source'] ??= 'orchestrator';
+  return info;
+});
+
 function bigintReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
@@ -52,7 +59,7 @@ export function createLogger(options: LoggerOptions): Logger {
       }),
     );
   }
-  return winston.createLogger({ level: 'debug', transports, defaultMeta: { source: 'orchestrator' } });
+  return winston.createLogger({ level: 'debug', format: orchestratorByDefault(), transports });
 }
 
 /**

@@ -1,0 +1,17 @@
+// `vmtel summary`: what an episode recorded, read back from its run dir.
+import type { Argv, CommandModule } from 'yargs';
+import { EXIT_CODES } from '../../errors';
+import { summarizeRunDir } from '../../report/run-dir-summary';
+
+export const summaryCommand: CommandModule<object, { 'run-dir': string }> = {
+  command: 'summary',
+  describe: "Summarise a recorded episode: rows and drops per source, events by name, files",
+  builder: (yargs: Argv) =>
+    yargs
+      .option('run-dir', { type: 'string', demandOption: true, normalize: true, describe: "The episode's run dir" })
+      .example('$0 summary --run-dir runs/vm1/ep001', 'what the episode recorded and lost'),
+  handler: (argv) => {
+    process.stdout.write(summarizeRunDir(argv['run-dir']));
+    process.exitCode = EXIT_CODES.ok;
+  },
+};

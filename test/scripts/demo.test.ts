@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readJsonl } from '../helpers/jsonl';
+import { tempDir } from '../helpers/temp-dir';
+import { withDeadline } from '../helpers/wait-for';
+
+const DEMO = join(__dirname, '..', '..', 'scripts', 'demo.js');
+const SOURCES = ['guest_agent', 'qmp', 'qemu_process', 'host', 'net'];
+
+test('the demo records all five sources from the simulated VM and prints their summary', async (t) => {
+  const runDir = join(tempDir(t), 'demo');
+  const demo = spawn(process.execPath, [DEMO], { env: { ...process.env, VMTEL_DEMO_RUN_DIR: runDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => demo.kill('SIGKILL'));
+  let stdout = '';
+  demo.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await withDeadline('the demo to finish', new Promise((resolve) => demo.once('exit', resolve)), 40_000);
+  assert.equal(code, 0, stdout);
+
+  for (const source of SOURCES) {
+    const row = stdout.split('\n').find((line) => line.startsWith(`${source} `));
+    assert.ok(row !== undefined, `summary has a row for ${source}:\n${stdout}`);
+    const rows = Number(row.split(/\s+/)[2]);
+    assert.ok(rows > 0, `${source} recorded rows: ${row}`);
+  }
+  assert.match(stdout, /guest_agent .* malformed_json=3 /, 'the scripted malformed burst is counted');
+  const qmpEvents = readJsonl(join(runDir, 'events.jsonl')).filter((e) => e['event'] === 'qmp_event').map((e) => e['qmp_event']);
+  assert.deepEqual(qmpEvents, ['STOP', 'RESUME']);
+  assert.match(stdout, /guest_agent_stalled 1/);
+});
