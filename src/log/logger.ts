@@ -15,15 +15,23 @@ export interface LoggerOptions {
   terminal?: boolean;
 }
 
+// Log text can carry what a hostile guest sent; control characters in it could drive the
+// operator's terminal, so any text holding one is printed JSON-escaped instead.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A value as terminal-safe text. */
+export function printable(value: unknown): string {
+  if (typeof value === 'string') return CONTROL_CHARACTER.test(value) ? JSON.stringify(value) : value;
+  return JSON.stringify(value, bigintReplacer) ?? String(value);
+}
+
 const consoleFormat = winston.format.printf((info) => {
   const { level, message, source, timestamp, ...rest } = info as Record<string, unknown>;
   delete rest['stack'];
   const fields = Object.entries(rest)
-    .filter(([key]) => typeof key === 'string')
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value, bigintReplacer)}`)
+    .map(([key, value]) => `${key}=${printable(value)}`)
     .join(' ');
-  const origin = typeof source === 'string' ? `[${source}] ` : '';
-  return `${String(timestamp)} ${String(level)} ${origin}${String(message)}${fields === '' ? '' : ` ${fields}`}`;
+  return `${String(timestamp)} ${String(level)} [${printable(source)}] ${printable(message)}${fields === '' ? '' : ` ${fields}`}`;
 });
 
 // A line without a source is the orchestrator's. (winston's defaultMeta would overwrite the
