@@ -4,7 +4,7 @@
 // client at a time: a second connection is accepted but not greeted until the first one leaves.
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { LineFramer } from '../collectors/guest-agent/line-framer';
+import { LineFramer } from '../collectors/unix-client/line-framer';
 import { eachLine } from '../collectors/qmp/each-line';
 import { isObject } from '../collectors/qmp/qmp-message';
 import { parseExactJson } from '../sink/exact-json';

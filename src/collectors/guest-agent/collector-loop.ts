@@ -2,9 +2,9 @@
 // closes, and reconnect until the episode stops, leaving an event at every boundary so each gap
 // in the rows is explained in events.jsonl.
 import type { CollectorOutcome } from '../contract';
-import { type ConnectOutcome, connectWithRetry, type ReadTarget, type RetryPolicy } from './connect';
+import { type ConnectOutcome, connectWithRetry, type ReadTarget, type RetryPolicy } from '../unix-client/connect-with-retry';
 import { DropWarnings } from './drop-warnings';
-import { firstConnectPolicy, reconnectPolicy } from './retry-policies';
+import { firstConnectPolicy, reconnectPolicy } from '../unix-client/retry-policies';
 import { type GuestAgentContext, GuestSession } from './session';
 
 // Reads of up to 64 KiB, into one buffer reused for the collector's life. Measured under a flood:

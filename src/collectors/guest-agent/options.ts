@@ -2,6 +2,7 @@
 // collector receives them typed. Defaults match the Python collector this one replaces, so an
 // existing per-VM YAML keeps its meaning.
 import type { OptionsOf } from '../../config/option-spec';
+import { connectTimeoutOption } from '../unix-client/connect-timeout-option';
 
 export const guestAgentOptions = {
   socket: {
@@ -11,15 +12,7 @@ export const guestAgentOptions = {
     default: 'agent.sock',
     doc: 'unix socket of the virtserialport chardev (QEMU is the server, vmtel connects)',
   },
-  connect_timeout_s: {
-    type: 'number',
-    // The reference's value: long enough for QEMU to start and bind the chardev.
-    default: 30,
-    min: 0,
-    exclusiveMin: true,
-    unit: 'seconds',
-    doc: 'how long to retry the first connection before giving up with guest_agent_connect_failed',
-  },
+  connect_timeout_s: connectTimeoutOption('guest_agent_connect_failed'),
   silent_warn_after_s: {
     type: 'number',
     // The reference's value: a guest agent writes its first row within a tick or two of boot.

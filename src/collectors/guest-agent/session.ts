@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net';
 import type { CollectorContext } from '../contract';
 import type { DropWarnings } from './drop-warnings';
-import { LineFramer } from './line-framer';
+import { LineFramer } from '../unix-client/line-framer';
 import type { GuestAgentOptions } from './options';
 import { RowBatch } from './row-batch';
 import { SilenceWatch } from './silence-watch';

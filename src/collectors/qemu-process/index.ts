@@ -8,7 +8,8 @@ import { intervalOption } from '../sampling/interval-option';
 import { sampleEveryTick, type Sample } from '../sampling/sample-loop';
 import { readPidfile } from './pidfile';
 import { ProcessSampler } from './process-sampler';
-import { VCPU_THREADS_TOPIC, VcpuThreads } from './vcpu-threads';
+import { VCPU_THREADS_TOPIC } from '../topics';
+import { VcpuThreads } from './vcpu-threads';
 
 const NS_PER_S = 1e9;
 

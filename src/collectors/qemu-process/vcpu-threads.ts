@@ -3,9 +3,6 @@
 // ("CPU 0/KVM", "CPU 3/TCG"), but only when it runs with `-name ...,debug-threads=on`. Each row
 // says which of the two matched.
 
-/** The topic the qmp collector publishes `Array<{cpu_index, thread_id}>` on. */
-export const VCPU_THREADS_TOPIC = 'qmp.vcpu_threads';
-
 export type VcpuSource = 'qmp' | 'thread_name';
 
 // QEMU names a vCPU thread "CPU <index>/<accelerator>" (KVM, TCG, HVF, WHPX, ...).

@@ -6,8 +6,8 @@
 import type { Socket } from 'node:net';
 import type { CollectorContext } from '../contract';
 import { VmtelError } from '../../errors';
-import { connectWithRetry, type RetryPolicy } from '../guest-agent/connect';
-import { firstConnectPolicy, reconnectPolicy } from '../guest-agent/retry-policies';
+import { connectWithRetry, type RetryPolicy } from '../unix-client/connect-with-retry';
+import { firstConnectPolicy, reconnectPolicy } from '../unix-client/retry-policies';
 import type { QmpOptions } from './options';
 import { QmpConnection, type QmpConnectionHandlers } from './qmp-connection';
 import type { JsonObject } from './qmp-message';

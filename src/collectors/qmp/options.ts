@@ -2,6 +2,7 @@
 // receives them typed, and tests start from the same defaults.
 import type { OptionsOf } from '../../config/option-spec';
 import { intervalOption } from '../sampling/interval-option';
+import { connectTimeoutOption } from '../unix-client/connect-timeout-option';
 
 /** What a default poll asks QEMU: run state, disk counters, vCPU threads and KVM's statistics. */
 export const DEFAULT_QUERIES = ['query-status', 'query-blockstats', 'query-cpus-fast', 'query-stats:vm', 'query-stats:vcpu'];
@@ -14,15 +15,7 @@ export const qmpOptions = {
     default: 'qmp.sock',
     doc: 'unix socket of the QMP monitor (QEMU is the server, vmtel connects)',
   },
-  connect_timeout_s: {
-    type: 'number',
-    // Long enough for QEMU to start and bind its monitor on a loaded host.
-    default: 30,
-    min: 0,
-    exclusiveMin: true,
-    unit: 'seconds',
-    doc: 'how long to retry the first connection before qmp_connect_failed',
-  },
+  connect_timeout_s: connectTimeoutOption('qmp_connect_failed'),
   interval_ms: intervalOption(1000),
   queries: {
     type: 'string-list',

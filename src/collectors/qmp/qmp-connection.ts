@@ -1,12 +1,12 @@
 // One QMP session: waits for QEMU's greeting, negotiates capabilities, then matches every reply to
 // its command by `id` (several commands are in flight per poll) and hands async events to the
 // owner. Every pending command settles when the socket closes, so no await outlives the session.
-// Reads arrive through `readTarget` (one reused buffer, see guest-agent/connect.ts), framed into
+// Reads arrive through `readTarget` (one reused buffer, see unix-client/connect-with-retry.ts), framed into
 // newline-ended messages by the bounded framer guest_agent uses too.
 import type { Socket } from 'node:net';
 import { parseExactJson, type ExactJson } from '../../sink/exact-json';
-import type { ReadTarget } from '../guest-agent/connect';
-import { LineFramer } from '../guest-agent/line-framer';
+import type { ReadTarget } from '../unix-client/connect-with-retry';
+import { LineFramer } from '../unix-client/line-framer';
 import { eachLine } from './each-line';
 import { classifyQmpMessage, type JsonObject, type QmpError, type QmpMessage } from './qmp-message';
 

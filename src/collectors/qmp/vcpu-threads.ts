@@ -3,15 +3,9 @@
 // subscribers react to changes, not to every poll.
 import type { CollectorContext } from '../contract';
 import type { ExactJson } from '../../sink/exact-json';
+import { VCPU_THREADS_TOPIC, type VcpuThread } from '../topics';
 import { isObject } from './qmp-message';
 
-/** The topic qemu_process subscribes to; its value is VcpuThread[]. */
-export const VCPU_THREADS_TOPIC = 'qmp.vcpu_threads';
-
-export interface VcpuThread {
-  cpu_index: number;
-  thread_id: number;
-}
 
 export class VcpuThreadPublisher {
   private lastPublished: string | null = null;

@@ -8,7 +8,7 @@ import { agentRow } from '../../../src/sim/agent-server';
 import { readJsonl } from '../../helpers/jsonl';
 import { waitFor } from '../../helpers/wait-for';
 import { eventFields, startAgentPair } from './agent-harness';
-import { seededCuts } from './seeded-cuts';
+import { seededCuts } from '../../helpers/seeded-cuts';
 
 const MAX_LINE_BYTES = 512;
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { LineFramer } from '../../../src/collectors/guest-agent/line-framer';
+import { LineFramer } from '../../../src/collectors/unix-client/line-framer';
 import { eachLine } from '../../../src/collectors/qmp/each-line';
 import { QmpServer } from '../../../src/sim/qmp-server';
 import { parseExactJson, type ExactJson } from '../../../src/sink/exact-json';

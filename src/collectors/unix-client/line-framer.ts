@@ -1,6 +1,6 @@
-// Cuts the guest's byte stream into lines without trusting it: at most max_line_bytes of an
-// incomplete line is ever held, a longer one is skipped up to its newline, and every byte is
-// looked at once (native indexOf), whatever the guest sends and however the reads split it.
+// Cuts a socket's byte stream (the guest agent's, QMP's) into lines without trusting it: at most
+// max_line_bytes of an incomplete line is ever held, a longer one is skipped up to its newline,
+// and every byte is looked at once (native indexOf), however the peer splits its writes.
 //
 // Complete lines are handed over as regions (many lines at once, each ending in "\n") so the
 // row stage can validate and decode a whole read in one call instead of one call per line.

@@ -3,8 +3,8 @@
 // under the limit whatever arrives.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineFramer } from '../../../src/collectors/guest-agent/line-framer';
-import { seededCuts, splitAt } from './seeded-cuts';
+import { LineFramer } from '../../../src/collectors/unix-client/line-framer';
+import { seededCuts, splitAt } from '../../helpers/seeded-cuts';
 
 interface Framed {
   framer: LineFramer;

@@ -2,7 +2,7 @@
 // connect_timeout_s, as the reference did; after a disconnect the episode still runs, so
 // reconnecting goes on until the stop flag, backing off so a QEMU that accepts and drops
 // connections in a loop costs at most a connection (and its few events) every few seconds.
-import type { RetryPolicy } from './connect';
+import type { RetryPolicy } from './connect-with-retry';
 
 // The reference's pace: QEMU binds the chardev within a second or two of starting.
 const RETRY_INTERVAL_MS = 500;
