@@ -1,0 +1,65 @@
+// Alignment error: a row's host stamp (vmtel's read of the bytes that completed it) minus its
+// send stamp (the generator's CLOCK_MONOTONIC just before its write), at a steady rate.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { withDeadline } from '../../test/helpers/wait-for';
+import { withBenchDir } from './bench-dir';
+import { GeneratorProcess } from './generator-process';
+import { percentile } from './stats';
+import { rowProblems } from './verify-rows';
+import { runGuestEpisode } from './guest-episode';
+
+export interface AlignmentRun {
+  rows: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+  /** Rows stamped before they were sent: must be 0, the clocks are one. */
+  negative: number;
+  /** vmtel's CPU at this rate, percent of one core, from "go" to exit. */
+  cpuPct: number;
+  problems: string[];
+}
+
+export async function runAlignment(ratePerSec: number, seconds: number, rowBytes: number): Promise<AlignmentRun> {
+  const rows = Math.round(ratePerSec * seconds);
+  const run = await runGuestEpisode({ rows, rowBytes, ratePerSec }, (seconds + 30) * 1000);
+  const sorted = run.check.alignmentNs.slice().sort();
+  const negative = sorted.findIndex((ns) => ns >= 0);
+  const problems = rowProblems(run.check, rows);
+  if (negative !== 0) problems.push(`${negative < 0 ? sorted.length : negative} rows stamped before they were sent`);
+  const spanS = Number(run.exit.exitNs - BigInt(run.sent.first_send_ns ?? 0)) / 1e9;
+  return {
+    rows: run.check.rows,
+    p50Us: percentile(sorted, 50) / 1e3,
+    p99Us: percentile(sorted, 99) / 1e3,
+    maxUs: percentile(sorted, 100) / 1e3,
+    negative: negative < 0 ? sorted.length : negative,
+    cpuPct: (run.cpuAfterGoMs / 10) / spanS,
+    problems,
+  };
+}
+
+export type RawAlignment = Pick<AlignmentRun, 'rows' | 'p50Us' | 'p99Us' | 'maxUs'>;
+
+/** The same load read by raw-reader.js, the machine's floor for alignment. */
+export async function runRawAlignment(ratePerSec: number, seconds: number, rowBytes: number): Promise<RawAlignment> {
+  return withBenchDir(async (dir) => {
+    const socketPath = join(dir, 'agent.sock');
+    const generator = await GeneratorProcess.start({ socketPath, rows: Math.round(ratePerSec * seconds), rowBytes, ratePerSec, close: true });
+    const reader = spawn(process.execPath, [join(__dirname, 'raw-reader.js'), socketPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let output = '';
+      reader.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = once(reader, 'exit');
+      await generator.message('client', 10_000);
+      await generator.run((seconds + 30) * 1000);
+      await withDeadline('raw-reader to exit', exited, 10_000);
+      return JSON.parse(output) as RawAlignment;
+    } finally {
+      reader.kill();
+      await generator.close();
+    }
+  });
+}

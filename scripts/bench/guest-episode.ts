@@ -1,0 +1,48 @@
+// One `vmtel run` episode with only guest_agent, fed by the load generator until it has sent its
+// rows and closed the socket; guest_agent (reconnect off) then finishes and vmtel exits by
+// itself. What the flood and alignment benchmarks read off it is gathered here.
+import { join } from 'node:path';
+import { guestOnlyCollectors, withBenchDir } from './bench-dir';
+import { GeneratorProcess, type GeneratorDone } from './generator-process';
+import { checkRows, type RowCheck } from './verify-rows';
+import { VmtelChild, type VmtelExit } from './vmtel-child';
+
+export interface GuestEpisode {
+  sent: GeneratorDone;
+  exit: VmtelExit;
+  /** vmtel's CPU from "go" (its start-up done, connected) to its exit. */
+  cpuAfterGoMs: number;
+  /** When guest_agent had closed its file (collector_stopped), absolute monotonic ns. */
+  lastRowOnDiskNs: bigint;
+  check: RowCheck;
+  /** From spawning vmtel to guest_agent's collector_started, in ms. */
+  startLatencyMs: number;
+}
+
+export interface GuestLoad {
+  rows: number;
+  rowBytes: number;
+  ratePerSec?: number;
+}
+
+export async function runGuestEpisode(load: GuestLoad, timeoutMs: number): Promise<GuestEpisode> {
+  return withBenchDir(async (dir) => {
+    const socketPath = join(dir, 'agent.sock');
+    const generator = await GeneratorProcess.start({ socketPath, ...load, close: true });
+    const vmtel = VmtelChild.start(dir, guestOnlyCollectors(socketPath, false));
+    try {
+      await generator.message('client', 10_000);
+      const cpuAtGoMs = vmtel.cpuMs();
+      const sent = await generator.run(timeoutMs);
+      const exit = await vmtel.exited(timeoutMs);
+      const stopped = vmtel.events().find((e) => e.event === 'collector_stopped' && e.source === 'guest_agent');
+      if (stopped === undefined) throw new Error('guest_agent never said collector_stopped');
+      const check = checkRows(join(vmtel.runDir, 'telemetry-guest.jsonl'), load.rowBytes, vmtel.originNs());
+      const started = vmtel.events().filter((e) => e.event === 'collector_started');
+      return { sent, exit, cpuAfterGoMs: exit.cpuMs - cpuAtGoMs, lastRowOnDiskNs: stopped.atNs, check, startLatencyMs: vmtel.startLatencyMs(started) };
+    } finally {
+      vmtel.kill();
+      await generator.close();
+    }
+  });
+}

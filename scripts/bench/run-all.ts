@@ -1,0 +1,41 @@
+// `npm run bench`: the whole suite against the built CLI, then the figures into
+// docs/benchmarks.md and the raw runs into docs/benchmarks/results.json. Takes about five minutes
+// on a 2-core machine; `--runs N` and `--idle-runs N` trade time for confidence.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { computeFigures } from './figures';
+import { describeMachine, loadNow } from './machine';
+import { writeResultsJson, writeResultsSection } from './report';
+import { ensureSocat } from './socat-copy';
+import { runSuite } from './suite';
+
+const ROOT = join(__dirname, '..', '..', '..');
+// Five runs a figure keep one disturbed run from moving a median, and the suite near 5 minutes.
+const DEFAULT_RUNS = 5;
+// An idle run takes 25 s; three keep the suite short.
+const DEFAULT_IDLE_RUNS = 3;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: String(DEFAULT_RUNS) }, 'idle-runs': { type: 'string', default: String(DEFAULT_IDLE_RUNS) } },
+  });
+  const runs = Number(values.runs);
+  const idleRuns = Number(values['idle-runs']);
+  ensureSocat();
+  const machine = describeMachine();
+  const startedMs = performance.now();
+  const date = new Date().toISOString().replace(/\.\d+Z$/, ' UTC').replace('T', ' ');
+  const raw = await runSuite(runs, idleRuns, (line) => process.stdout.write(`${line}\n`));
+  machine.loadAfter = loadNow();
+  const figures = computeFigures(raw);
+  const command = runs === DEFAULT_RUNS && idleRuns === DEFAULT_IDLE_RUNS ? 'npm run bench' : `npm run bench -- --runs ${runs} --idle-runs ${idleRuns}`;
+  const results = { date, command, runs, idleRuns, durationS: (performance.now() - startedMs) / 1000, machine, figures, raw };
+  writeResultsJson(join(ROOT, 'docs', 'benchmarks', 'results.json'), results);
+  writeResultsSection(join(ROOT, 'docs', 'benchmarks.md'), results, 'benchmarks/results.json');
+  for (const f of figures) process.stdout.write(`${f.met ? 'met    ' : 'MISSED '} ${f.figure}: ${f.measured} (target ${f.target})\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

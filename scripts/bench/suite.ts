@@ -1,0 +1,84 @@
+// The whole benchmark suite: each scenario run `runs` times, interleaved with its baseline (socat,
+// the raw reader) so that every comparison is made under the same machine load.
+import { runAlignment, runRawAlignment, type AlignmentRun, type RawAlignment } from './alignment-run';
+import { runVmtelFlood, type FloodRun } from './flood-run';
+import { runIdle, type IdleRun } from './idle-run';
+import { runNoNewline, type NoNewlineRun } from './no-newline-run';
+import { runSocatCopy } from './socat-copy';
+import { runStop, type StopRun } from './stop-run';
+
+/** The loads of issue 6. */
+export const LOADS = {
+  rowBytes: 200,
+  floodRows: 200_000,
+  alignmentRatePerSec: 2000,
+  alignmentSeconds: 5,
+  stopRatePerSec: 2000,
+  // Long enough for the reader to be in its steady state when the signal comes.
+  stopAfterMs: 1500,
+  // Two sizes, so CPU per byte shows whether the cost is linear.
+  noNewlineBytes: [256 * 2 ** 20, 2 ** 30],
+  idleWindowS: 20,
+} as const;
+
+export interface RawResults {
+  throughput: { socat: FloodRun[]; vmtel: FloodRun[] };
+  alignment: { vmtel: AlignmentRun[]; rawReader: RawAlignment[] };
+  stop: { atRate: StopRun[]; flood: StopRun[] };
+  noNewline: { small: NoNewlineRun[]; large: NoNewlineRun[] };
+  idle: IdleRun[];
+}
+
+type Log = (line: string) => void;
+
+function logged<T>(log: Log, what: string, i: number, runs: number, result: T): T {
+  log(`${what} ${i + 1}/${runs}: ${JSON.stringify(result, (key, v: unknown) => (key === 'startedMs' ? undefined : v))}`);
+  return result;
+}
+
+async function repeat<T>(runs: number, what: string, log: Log, run: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < runs; i++) results.push(logged(log, what, i, runs, await run()));
+  return results;
+}
+
+// Runs a baseline and its scenario in turns, so both meet the same load on the machine.
+async function interleaved<A, B>(runs: number, log: Log, [aWhat, a]: [string, () => Promise<A>], [bWhat, b]: [string, () => Promise<B>]): Promise<[A[], B[]]> {
+  const results: [A[], B[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    results[0].push(logged(log, aWhat, i, runs, await a()));
+    results[1].push(logged(log, bWhat, i, runs, await b()));
+  }
+  return results;
+}
+
+export async function runSuite(runs: number, idleRuns: number, log: Log): Promise<RawResults> {
+  const { rowBytes } = LOADS;
+  const { alignmentRatePerSec: rate, alignmentSeconds: seconds } = LOADS;
+  const [socat, vmtelFlood] = await interleaved(
+    runs,
+    log,
+    ['socat copy', () => runSocatCopy(LOADS.floodRows, rowBytes)],
+    ['vmtel flood', () => runVmtelFlood(LOADS.floodRows, rowBytes)],
+  );
+  const [rawReader, vmtelAlignment] = await interleaved(
+    runs,
+    log,
+    ['raw reader alignment', () => runRawAlignment(rate, seconds, rowBytes)],
+    ['vmtel alignment', () => runAlignment(rate, seconds, rowBytes)],
+  );
+  const [small, large] = LOADS.noNewlineBytes;
+  return {
+    throughput: { socat, vmtel: vmtelFlood },
+    alignment: { vmtel: vmtelAlignment, rawReader },
+    stop: {
+      atRate: await repeat(runs, 'stop at 2,000 rows/s', log, () => runStop(LOADS.stopRatePerSec, LOADS.stopAfterMs, rowBytes)),
+      flood: await repeat(runs, 'stop under a flood', log, () => runStop(undefined, LOADS.stopAfterMs, rowBytes)),
+    },
+    noNewline: {
+      small: await repeat(runs, 'no newline, 256 MiB', log, () => runNoNewline(small, rowBytes)),
+      large: await repeat(runs, 'no newline, 1 GiB', log, () => runNoNewline(large, rowBytes)),
+    },
+    idle: await repeat(idleRuns, 'idle episode', log, () => runIdle(LOADS.idleWindowS)),
+  };
+}
