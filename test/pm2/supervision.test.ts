@@ -3,7 +3,7 @@
 // graceful stop; a VM that shuts down, a config error and a collector crash are each final or
 // handled inside vmtel, without pm2 restarting anything.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -47,19 +47,24 @@ interface Episode {
  * for the `collectors:` mapping) and starts it through ecosystem.config.js in a pm2 of its own.
  */
 async function startEpisode(t: TestContext, collectors: string): Promise<Episode> {
+  // After-hooks run in the order they are registered: pm2 (and vmtel) go first, then the
+  // simulated VM, and only then is the run dir removed, so nothing writes into a removed folder.
+  const pm2 = usePm2(t);
+  let sim: ChildProcessWithoutNullStreams | undefined;
+  t.after(() => {
+    if (sim !== undefined && sim.exitCode === null && sim.signalCode === null) sim.kill('SIGKILL');
+  });
   const dir = tempDir(t);
   const runDir = join(dir, 'run');
-  const sim = spawn(process.execPath, [CLI, 'sim', '--run-dir', runDir, '--agent-rate', String(AGENT_RATE)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  t.after(() => {
-    if (sim.exitCode === null && sim.signalCode === null) sim.kill('SIGKILL');
-  });
+  const child = spawn(process.execPath, [CLI, 'sim', '--run-dir', runDir, '--agent-rate', String(AGENT_RATE)]);
+  sim = child;
+  child.stderr.pipe(process.stderr);
   let said = '';
-  sim.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
   await waitFor('the simulated VM to say ready', () => said.includes('"sim":"ready"'), 10_000);
 
   const configPath = join(dir, `${VM}.yaml`);
   writeFileSync(configPath, `vm: ${VM}\nepisode: ep1\nrun_dir: ${runDir}\nstop_grace_ms: ${STOP_GRACE_MS}\ncollectors:\n${collectors}`);
-  const pm2 = usePm2(t);
   const started = await pm2.run(['start', 'ecosystem.config.js'], { VMTEL_CONFIG: configPath });
   assert.equal(started.code, 0, `pm2 start failed: ${started.stderr}`);
   return {
@@ -68,7 +73,7 @@ async function startEpisode(t: TestContext, collectors: string): Promise<Episode
     pm2,
     events: (name) => readJsonl(join(runDir, 'events.jsonl')).filter((event) => name === undefined || event['event'] === name),
     rows: (file) => readJsonl(join(runDir, file)),
-    cue: (line) => sim.stdin.write(`${line}\n`),
+    cue: (line) => void child.stdin.write(`${line}\n`),
   };
 }
 
