@@ -9,6 +9,10 @@ export const EXIT_CODES = {
   // 2 is the shell's convention for "you called it wrong": a bad config or bad arguments.
   // Restarting cannot fix either, so pm2 is told not to.
   config: 2,
+  // The episode ended normally, said with a code of its own for pm2 (`--done-exit-code 3`):
+  // pm2 reports a process killed by a signal as exit code 0, so 0 cannot tell pm2 "finished,
+  // do not restart" without also hiding a SIGKILL or an OOM kill from its restart logic.
+  doneUnderPm2: 3,
 } as const;
 
 export const ERROR_CODES = {

@@ -45,7 +45,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const settings = checkOptions(top, TOP_LEVEL_SCHEMA, topPlace);
   // Checked even when --run-dir wins: a wrong key is wrong whatever the command line says.
   const configured = checkKey(top, 'run_dir', RUN_DIR_SPEC, topPlace) as string | undefined;
-  const runDir = overrides.runDir === undefined ? (configured ?? defaultRunDir(configDir, settings)) : resolve(overrides.runDir);
+  const runDir = overrides.runDir === undefined ? (configured ?? runDirWithoutKey(configDir, settings)) : resolve(overrides.runDir);
   const restart = checkRestart(top['restart'], topPlace);
   const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms });
   reportOutputClashes(collectors.configs, runDir, problems);
@@ -101,12 +101,16 @@ function parseDocument(text: string, configPath: string): YamlDocument {
   }
 }
 
-// `runs/<vm>/<episode>` beside the config file.
-function defaultRunDir(configDir: string, settings: { vm?: string; episode?: string }): string {
-  // A missing or wrong vm or episode is reported already and the config is never returned; the
-  // config's folder then serves as run dir for the checks that remain.
+// A missing or wrong vm or episode is reported already and the config is never returned; the
+// config's folder then serves as run dir for the checks that remain.
+function runDirWithoutKey(configDir: string, settings: { vm?: string; episode?: string }): string {
   if (settings.vm === undefined || settings.episode === undefined) return configDir;
-  return resolve(configDir, 'runs', settings.vm, settings.episode);
+  return defaultRunDir(configDir, settings.vm, settings.episode);
+}
+
+/** The run dir of a config without `run_dir:`: `runs/<vm>/<episode>` beside the config file. */
+export function defaultRunDir(configDir: string, vm: string, episode: string): string {
+  return resolve(configDir, 'runs', vm, episode);
 }
 
 function checkRestart(value: unknown, topPlace: MappingPlace) {

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import winston from 'winston';
 import type { LogLevel } from '../collectors/contract';
+import { LOG_FILE } from '../run-dir-files';
 
 export type Logger = winston.Logger;
 
@@ -58,7 +59,7 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.runDir !== undefined) {
     transports.push(
       new winston.transports.File({
-        filename: join(options.runDir, 'vmtel.log'),
+        filename: join(options.runDir, LOG_FILE),
         level: 'debug',
         format: winston.format.combine(
           winston.format.timestamp(),

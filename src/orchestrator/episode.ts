@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { EpisodeConfig } from '../config/episode-config';
 import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
+import { EVENTS_FILE } from '../run-dir-files';
 import { VMTEL_VERSION } from '../version';
 import { emptyCounts } from './collector-counts';
 import { CollectorSupervisor, countFields } from './collector-supervisor';
@@ -15,8 +16,6 @@ import { startEpisode, type EpisodeStart } from './episode-start';
 import { EventLog } from './event-log';
 import { isoOf, writeManifest, type Manifest } from './manifest';
 import { RunDirLock } from './run-dir-lock';
-
-export const EVENTS_FILE = 'events.jsonl';
 
 // The manifest is rewritten this often while the episode runs, so a crash leaves counts at most
 // this old (the rows themselves are in their files).

@@ -5,11 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectorCounts } from '../collectors/contract';
+import { MANIFEST_FILE } from '../run-dir-files';
 import { parseExactJson } from '../sink/exact-json';
 import { toJson } from '../sink/json-line';
 import { writeFileAtomic } from './atomic-file';
-
-export const MANIFEST_FILE = 'episode.json';
 
 export interface CollectorRecord extends CollectorCounts {
   kind: string;

@@ -4,8 +4,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VmtelError } from '../errors';
-
-const LOCK_FILE = 'vmtel.lock';
+import { LOCK_FILE } from '../run-dir-files';
 
 export class RunDirLock {
   private constructor(private readonly path: string) {}

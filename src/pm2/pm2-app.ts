@@ -2,6 +2,7 @@
 // value here follows from how vmtel stops and fails (docs/pm2.md tells the operator's side).
 import { basename, extname, join } from 'node:path';
 import { EXIT_CODES } from '../errors';
+import { PM2_ERROR_LOG, PM2_OUT_LOG } from '../run-dir-files';
 import type { VmSummary } from './vm-summary';
 
 // After SIGINT vmtel gives its workers stop_grace_ms, then terminates the stragglers, writes the
@@ -21,9 +22,6 @@ const MAX_RESTARTS = 10;
 
 /** The compiled CLI, relative to the repository. */
 export const CLI_SCRIPT = join('dist', 'src', 'cli', 'main.js');
-/** pm2's log files inside the run dir, beside vmtel.log. */
-export const PM2_OUT_LOG = 'pm2-out.log';
-export const PM2_ERROR_LOG = 'pm2-error.log';
 
 /** An app as pm2's ecosystem schema spells its keys. */
 export interface Pm2App {
@@ -56,15 +54,16 @@ export function pm2App(summary: VmSummary, repoDir: string): Pm2App {
   return {
     name: appName(summary),
     script: join(repoDir, CLI_SCRIPT),
-    args: ['run', '--config', summary.configPath],
+    args: ['run', '--config', summary.configPath, '--done-exit-code', String(EXIT_CODES.doneUnderPm2)],
     interpreter: 'node',
     // Fork, one instance: a VM has exactly one recorder; cluster mode would start several.
     exec_mode: 'fork',
     instances: 1,
     cwd: repoDir,
     autorestart: true,
-    // A finished episode (0) and a config that cannot work (2) are final; only 1 is worth a retry.
-    stop_exit_codes: [EXIT_CODES.ok, EXIT_CODES.config],
+    // A finished episode (3) and a config that cannot work (2) are final; 1 and a death by signal
+    // (which pm2 reports as 0) are worth a retry. 0 cannot mean "finished" here: see EXIT_CODES.
+    stop_exit_codes: [EXIT_CODES.doneUnderPm2, EXIT_CODES.config],
     kill_timeout: summary.stopGraceMs + STOP_MARGIN_MS,
     exp_backoff_restart_delay: RESTART_BACKOFF_MS,
     min_uptime: MIN_UPTIME_MS,

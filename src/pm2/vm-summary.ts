@@ -3,12 +3,13 @@
 // Tolerant on purpose: a file that does not read or check still yields a summary, so pm2 gets an
 // app and `vmtel run` itself reports the problem (one line in pm2's error log, exit 2).
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { checkValue } from '../config/check-value';
 import { RUN_DIR_SPEC, TOP_LEVEL_SCHEMA } from '../config/config-keys';
 import { isMapping } from '../config/describe-value';
 import { interpolateEnv, type Environment } from '../config/interpolate-env';
 import { parseYaml, type YamlDocument } from '../config/key-lines';
+import { defaultRunDir } from '../config/load-config';
 import type { OptionSpec } from '../config/option-spec';
 import { ProblemList } from '../config/problem-list';
 
@@ -44,10 +45,9 @@ export function readVmSummary(configPath: string, env: Environment): VmSummary {
   const episode = valid(TOP_LEVEL_SCHEMA.episode, 'episode') as string | undefined;
   const runDir = Object.hasOwn(top, 'run_dir')
     ? (valid(RUN_DIR_SPEC, 'run_dir') as string | undefined)
-    : // The loader's default: runs/<vm>/<episode> beside the config file.
-      vm === undefined || episode === undefined
+    : vm === undefined || episode === undefined
       ? undefined
-      : resolve(configDir, 'runs', vm, episode);
+      : defaultRunDir(configDir, vm, episode);
   return {
     configPath,
     vm: vm ?? null,

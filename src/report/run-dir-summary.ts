@@ -3,8 +3,8 @@
 // own files, so it tells the truth about what is on disk rather than what a process believed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENTS_FILE } from '../orchestrator/episode';
-import { MANIFEST_FILE, readManifest } from '../orchestrator/manifest';
+import { readManifest } from '../orchestrator/manifest';
+import { EVENTS_FILE, LOG_FILE, MANIFEST_FILE } from '../run-dir-files';
 import { VmtelError } from '../errors';
 
 /** The summary of the episode in `runDir` as lines of text. */
@@ -27,7 +27,7 @@ export function summarizeRunDir(runDir: string): string {
   const counts = countEvents(join(runDir, EVENTS_FILE));
   lines.push(`events (${join(runDir, EVENTS_FILE)}):`);
   lines.push(...[...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([event, n]) => `  ${event} ${n}`));
-  lines.push('', `manifest: ${join(runDir, MANIFEST_FILE)}`, `log: ${join(runDir, 'vmtel.log')}`);
+  lines.push('', `manifest: ${join(runDir, MANIFEST_FILE)}`, `log: ${join(runDir, LOG_FILE)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,7 +1,6 @@
 // The guest agent of the simulated VM: agent rows on agent.sock for whichever client QEMU's
 // chardev is serving, pausing while the guest cannot run (the VM is paused) or is told to be
 // silent, and the agent-side faults: a malformed burst, a disconnect that comes back.
-import { once } from 'node:events';
 import { AgentServer } from './agent-server';
 
 // One of each kind of bad line a guest can write: a cut row, text that is not JSON, binary junk.
@@ -70,7 +69,9 @@ export class SimulatedGuestAgent {
   private async serve(): Promise<void> {
     while (!this.closing) {
       const client = await this.server.waitForClient();
-      const gone = once(client, 'close').then(() => undefined);
+      // 'close' and not once(): once() rejects on the socket's 'error' (ECONNRESET when vmtel is
+      // killed), and that rejection would end the whole simulator.
+      const gone = new Promise<void>((resolve) => client.once('close', () => resolve()));
       while (!client.destroyed && !this.closing) {
         const woken = new Promise<void>((resolve) => (this.wake = resolve));
         if (this.silencedBy.size === 0) {

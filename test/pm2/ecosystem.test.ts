@@ -29,13 +29,13 @@ test('VMTEL_CONFIG gives one app, vmtel run on that file, logs in its run dir', 
     {
       name: 'vmtel-lab1',
       script: join(REPO_DIR, 'dist', 'src', 'cli', 'main.js'),
-      args: ['run', '--config', config],
+      args: ['run', '--config', config, '--done-exit-code', '3'],
       interpreter: 'node',
       exec_mode: 'fork',
       instances: 1,
       cwd: REPO_DIR,
       autorestart: true,
-      stop_exit_codes: [0, 2],
+      stop_exit_codes: [3, 2],
       kill_timeout: 5000,
       exp_backoff_restart_delay: 500,
       min_uptime: 5000,
@@ -85,7 +85,7 @@ test('a broken or missing file still gets its app, named after the file, logging
   for (const [what, path, name] of cases) {
     const [app] = ecosystemApps({ env: { VMTEL_CONFIG: path }, cwd: dir, repoDir: REPO_DIR });
     assert.equal(app?.name, name, what);
-    assert.deepEqual(app?.args, ['run', '--config', path], what);
+    assert.deepEqual(app?.args, ['run', '--config', path, '--done-exit-code', '3'], what);
     assert.equal(app?.error_file, undefined, `${what}: no run dir to log into`);
     assert.equal(app?.kill_timeout, 5000, what);
   }
@@ -135,7 +135,7 @@ test('ecosystem.config.js loads as pm2 loads it; the default folder holds a vali
   const { apps } = JSON.parse(loaded) as { apps: Array<{ name: string; args: string[] }> };
   assert.deepEqual(apps.map((app) => app.name), ['vmtel-example-vm1']);
   const example = join(REPO_DIR, 'config', 'vms', 'example-vm1.yaml');
-  assert.deepEqual(apps[0]?.args, ['run', '--config', example]);
+  assert.deepEqual(apps[0]?.args, ['run', '--config', example, '--done-exit-code', '3']);
   const config = await loadConfig(example, { env: { VMTEL_EPISODE: 'ep1' } });
   assert.equal(config.vm, 'example-vm1');
   assert.equal(config.runDir, join(REPO_DIR, 'config', 'vms', 'runs', 'example-vm1', 'ep1'));

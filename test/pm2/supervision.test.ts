@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { readManifest } from '../../src/orchestrator/manifest';
-import { PM2_ERROR_LOG } from '../../src/pm2/pm2-app';
+import { PM2_ERROR_LOG } from '../../src/run-dir-files';
 import { fixtureModule } from '../helpers/episode-config';
 import { readJsonl } from '../helpers/jsonl';
 import { usePm2, type Pm2, type Pm2Process } from '../helpers/pm2';
@@ -152,7 +152,7 @@ test('pm2 stop: vmtel stops within the kill timeout, the manifest is complete an
   const stopped = await episode.pm2.run(['stop', APP]);
   assert.equal(stopped.code, 0, stopped.stderr);
   const app = await episode.pm2.waitForApp(APP, 'stopped', (candidate) => candidate.pm2_env.status === 'stopped');
-  assert.equal(app.pm2_env.exit_code, 0);
+  assert.equal(app.pm2_env.exit_code, 3, 'a finished episode says so with its own exit code under pm2');
   assert.equal(app.pm2_env.restart_time, 0);
   assert.equal(app.pm2_env.kill_timeout, STOP_GRACE_MS + 2000);
   assert.doesNotMatch(readFileSync(join(episode.pm2.home, 'pm2.log'), 'utf8'), /sending it SIGKILL/, 'pm2 had to SIGKILL vmtel');
@@ -166,14 +166,14 @@ test('pm2 stop: vmtel stops within the kill timeout, the manifest is complete an
   assertNothingTorn(episode, [GUEST_FILE, 'telemetry-qmp.jsonl']);
 });
 
-test('a VM that shuts down ends the episode: exit 0 and pm2 does not restart it', async (t) => {
+test('a VM that shuts down ends the episode: exit 3 (done) and pm2 does not restart it', async (t) => {
   const episode = await startEpisode(t, `${GUEST}${QMP}`);
   await episode.pm2.waitForApp(APP, 'online', online, START_TIMEOUT_MS);
   await waitFor('qmp rows', () => episode.rows('telemetry-qmp.jsonl').length >= 1, START_TIMEOUT_MS);
 
   episode.cue('shutdown');
   const app = await episode.pm2.waitForApp(APP, 'exited', exited);
-  assert.equal(app.pm2_env.exit_code, 0);
+  assert.equal(app.pm2_env.exit_code, 3, 'a finished episode says so with its own exit code under pm2');
   await assertNotRestarted(episode.pm2);
 
   const manifest = readManifest(episode.runDir);

@@ -12,6 +12,7 @@ interface RunArgs {
   'run-dir': string | undefined;
   duration: number | undefined;
   'log-level': (typeof LOG_LEVELS)[number] | undefined;
+  'done-exit-code': number;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -22,8 +23,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('run-dir', { type: 'string', describe: "Where the episode's files go (overrides run_dir)" })
       .option('duration', { type: 'number', describe: 'Stop after this many seconds' })
       .option('log-level', { choices: LOG_LEVELS, describe: 'Terminal log level (overrides log_level)' })
+      .option('done-exit-code', {
+        type: 'number',
+        default: EXIT_CODES.ok,
+        describe: `Exit code when the episode ended normally (pm2's app uses ${EXIT_CODES.doneUnderPm2}; see docs/pm2.md)`,
+      })
       .check((argv) => {
         if (argv.duration !== undefined && !(argv.duration > 0)) throw new Error(`--duration: expected a positive number of seconds, got ${argv.duration}`);
+        const done = argv['done-exit-code'];
+        if (!Number.isInteger(done) || done < 0 || done > 255 || done === EXIT_CODES.runtime || done === EXIT_CODES.config) {
+          throw new Error(`--done-exit-code: expected an integer 0..255 other than ${EXIT_CODES.runtime} and ${EXIT_CODES.config}, got ${done}`);
+        }
         return true;
       })
       .example('$0 run --config config/vm1.yaml', 'record until SIGINT/SIGTERM or the VM shuts down')
@@ -45,7 +55,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .map(([name, c]) => `${name}=${c.rows}`)
         .join(' ');
       logger.info(`episode stopped (${summary.reason}) after ${summary.durationS.toFixed(1)} s; rows ${rows}`);
-      process.exitCode = EXIT_CODES.ok;
+      process.exitCode = argv['done-exit-code'];
     } catch (err) {
       logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
       throw err;
