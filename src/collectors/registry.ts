@@ -10,7 +10,6 @@ export interface BuiltInKind {
 }
 
 function builtIn(modulePath: string): BuiltInKind {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { collector } = require(modulePath) as { collector: CollectorDefinition };
   return { definition: collector, modulePath };
 }

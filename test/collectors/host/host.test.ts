@@ -13,7 +13,6 @@ import { waitFor, withDeadline } from '../../helpers/wait-for';
 
 const INTERVAL_MS = 20;
 // Rows read back from JSON, indexed freely; the assertions check every field they touch.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = Record<string, any>;
 
 test('samples the real /proc: per-CPU times with deltas, memory, load and pressure', async (t) => {

@@ -15,7 +15,6 @@ import { waitFor, withDeadline } from '../../helpers/wait-for';
 
 const INTERVAL_MS = 20;
 // Rows read back from JSON, indexed freely; the assertions check every field they touch.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = Record<string, any>;
 
 // An idle node process; with `nameVcpus` it names its main thread "CPU 0/KVM" and another
