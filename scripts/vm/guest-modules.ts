@@ -16,6 +16,10 @@ export const GUEST_MODULES: readonly GuestModule[] = [
   { name: 'virtio_pci_legacy_dev', path: 'drivers/virtio/virtio_pci_legacy_dev.ko' },
   { name: 'virtio_pci', path: 'drivers/virtio/virtio_pci.ko' },
   { name: 'virtio_console', path: 'drivers/char/virtio_console.ko' },
+  // A virtio NIC, when the launcher gives the VM a tap device, so host and guest see one link.
+  { name: 'failover', path: 'net/core/failover.ko' },
+  { name: 'net_failover', path: 'drivers/net/net_failover.ko' },
+  { name: 'virtio_net', path: 'drivers/net/virtio_net.ko' },
   // The ACPI power button as an input device, which acpid reads: QMP system_powerdown shuts down.
   { name: 'button', path: 'drivers/acpi/button.ko' },
   { name: 'evdev', path: 'drivers/input/evdev.ko' },

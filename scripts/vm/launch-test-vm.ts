@@ -32,6 +32,8 @@ export interface LaunchOptions {
   /** Seconds between agent rows (VMTEL_AGENT_INTERVAL_S in the guest); fractions allowed. */
   agentIntervalS?: number;
   memoryMb?: number;
+  /** A tap device QEMU creates (root and /dev/net/tun needed) for the guest's virtio NIC, eth0. */
+  tapInterface?: string;
 }
 
 export interface QemuExit {
@@ -81,6 +83,12 @@ export function qemuArgs(image: TestVmImage, paths: TestVmPaths, options: Launch
     ['-qmp', `unix:${paths.qmpSocket},server=on,wait=off`],
     ['-qmp', `unix:${paths.controlQmpSocket},server=on,wait=off`],
     ['-pidfile', paths.pidFile],
+    // Names QEMU's threads ("CPU 0/TCG"), which qemu_process falls back on without qmp.
+    ['-name', 'vmtel-test,debug-threads=on'],
+    // No NIC unless asked: QEMU's default one would need a network backend for nothing.
+    options.tapInterface === undefined
+      ? []
+      : ['-netdev', `tap,id=net0,ifname=${options.tapInterface},script=no,downscript=no`, '-device', 'virtio-net-pci,netdev=net0'],
   ].flat();
 }
 
