@@ -71,3 +71,20 @@ function checkRow(line: string, index: number): AgentRow {
   assert.ok(wallNs > WALL_FLOOR_NS, `${where}: t_guest_wall_ns before 2020`);
   return { seq: Number(fields['seq']), monoNs: BigInt(fields['t_guest_mono_ns'] as number | bigint), wallNs, fields };
 }
+
+// vmtel's guest_agent puts the host's keys first and then the agent's line as it came.
+const RECORDED_PREFIX = /^\{"t_mono_ns":(\d+),"t_wall_ns":(\d+),"source":"guest_agent","available_in_deployment":true,/;
+
+export interface RecordedGuestRow {
+  tMonoNs: bigint;
+  tWallNs: bigint;
+  /** The agent's own line, rebuilt from what follows the host's keys. */
+  agentLine: string;
+}
+
+/** Splits a line of telemetry-guest.jsonl into the host's stamps and the agent's bytes. */
+export function splitRecordedRow(line: string): RecordedGuestRow {
+  const match = RECORDED_PREFIX.exec(line);
+  assert.ok(match !== null, `not a guest_agent row with host stamps first: ${line.slice(0, 160)}`);
+  return { tMonoNs: BigInt(match[1]!), tWallNs: BigInt(match[2]!), agentLine: `{${line.slice(match[0].length)}` };
+}

@@ -28,13 +28,16 @@ export interface BootedVm extends RunningTestVm {
 /** Builds (cached) and boots the test VM in a temp run dir that `t` removes. */
 export async function bootTestVm(t: Pick<TestContext, 'after'>, options: LaunchOptions = {}): Promise<BootedVm> {
   const image = await testVmImage();
-  const runDir = tempDir(t, 'vm-');
-  const launchedNs = process.hrtime.bigint();
-  const vm = launchTestVm(image, runDir, options);
+  // Registered before the run dir's removal, so QEMU is gone first (node runs after-hooks in order).
+  let vm: RunningTestVm | undefined;
   t.after(async () => {
+    if (vm === undefined) return;
     if (vm.child.exitCode === null && vm.child.signalCode === null) vm.child.kill('SIGKILL');
     await withDeadline('QEMU to exit', vm.exited.catch(() => undefined), KILL_TIMEOUT_MS);
   });
+  const runDir = tempDir(t, 'vm-');
+  const launchedNs = process.hrtime.bigint();
+  vm = launchTestVm(image, runDir, options);
   return { ...vm, image, launchedNs };
 }
 
