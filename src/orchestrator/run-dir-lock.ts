@@ -1,9 +1,10 @@
 // Two vmtel processes appending to one run dir would interleave two timelines in the same files.
 // The lock file names the holder's pid; a holder that no longer exists (killed by SIGKILL before
 // pm2 restarted us) is taken over, a live one is refused.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VmtelError } from '../errors';
+import { readPidfile } from '../proc/pid-file';
 import { LOCK_FILE } from '../run-dir-files';
 
 export class RunDirLock {
@@ -11,7 +12,7 @@ export class RunDirLock {
 
   static acquire(runDir: string): RunDirLock {
     const path = join(runDir, LOCK_FILE);
-    const holder = readHolder(path);
+    const holder = readPidfile(path);
     if (holder !== null && holder !== process.pid && isAlive(holder)) {
       throw new VmtelError('VMTEL_RUN_DIR_BUSY', `run directory ${runDir} is in use by vmtel process ${holder}`);
     }
@@ -20,16 +21,7 @@ export class RunDirLock {
   }
 
   release(): void {
-    if (readHolder(this.path) === process.pid) rmSync(this.path, { force: true });
-  }
-}
-
-function readHolder(path: string): number | null {
-  try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
+    if (readPidfile(this.path) === process.pid) rmSync(this.path, { force: true });
   }
 }
 

@@ -1,6 +1,7 @@
-// QEMU writes its pid to a file (`-pidfile`), often after vmtel has started. A file that is
-// empty or half-written is simply "not yet": the caller looks again on its next tick.
-import { readTextIfPresent } from '../../proc/read-proc-file';
+// A pid file: QEMU's `-pidfile` (often written after vmtel has started) and vmtel's own run-dir
+// lock. A file that is empty or half-written is simply "no pid (yet)": the caller decides what
+// that means (look again next tick; take the lock).
+import { readTextIfPresent } from './read-proc-file';
 
 // One pid and an optional newline, as QEMU writes it ("%d\n"); anything else is not a pid.
 const PID_TEXT = /^\s*(\d{1,10})\s*$/;

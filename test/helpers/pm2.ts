@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { readPidfile } from '../../src/proc/pid-file';
 import { waitFor, withDeadline } from './wait-for';
 
 /** The repository root (tests run from dist/test/…). */
@@ -86,7 +87,7 @@ export function usePm2(t: Pick<TestContext, 'after'>): Pm2 {
       if (!killed) killed = (await run(['kill'])).code === 0;
     } finally {
       // Only when pm2 could not clean up: anything left that runs under this home.
-      if (!killed) for (const pid of [readPid(daemonPidPath), ...appPids]) killIfOurs(pid, home);
+      if (!killed) for (const pid of [readPidfile(daemonPidPath), ...appPids]) killIfOurs(pid, home);
       rmSync(home, { recursive: true, force: true });
     }
   });
@@ -102,15 +103,6 @@ export function usePm2(t: Pick<TestContext, 'after'>): Pm2 {
         timeoutMs,
       ),
   };
-}
-
-function readPid(path: string): number | null {
-  try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
 }
 
 // A pid seen earlier may have been reused since; only a process started under `home` is killed.

@@ -6,7 +6,7 @@ import { defineCollector } from '../contract';
 import type { OptionsOf } from '../../config/option-spec';
 import { intervalOption } from '../sampling/interval-option';
 import { sampleEveryTick, type Sample } from '../sampling/sample-loop';
-import { readPidfile } from './pidfile';
+import { readPidfile } from '../../proc/pid-file';
 import { ProcessSampler } from './process-sampler';
 import { VCPU_THREADS_TOPIC } from '../topics';
 import { VcpuThreads } from './vcpu-threads';
