@@ -10,12 +10,12 @@ import type { TestVmImage } from './test-vm-image';
 
 const QEMU = 'qemu-system-x86_64';
 // The port name the agent looks for by default, and the one vmtel's docs use.
-export const AGENT_PORT_NAME = 'cis490.guest.agent';
+const AGENT_PORT_NAME = 'cis490.guest.agent';
 // KVM is not usable on the team's machines even where /dev/kvm opens; TCG boots the small image
 // in about 2 s.
 const ACCEL = 'tcg';
 // Enough for the kernel and busybox with room to spare; the initramfs itself takes about 4 MB.
-const DEFAULT_MEMORY_MB = 256;
+const MEMORY_MB = 256;
 // QEMU's last words on stderr are kept for the error when it dies.
 const STDERR_TAIL_CHARS = 2000;
 
@@ -31,7 +31,6 @@ export interface TestVmPaths {
 export interface LaunchOptions {
   /** Seconds between agent rows (VMTEL_AGENT_INTERVAL_S in the guest); fractions allowed. */
   agentIntervalS?: number;
-  memoryMb?: number;
   /** A tap device QEMU creates (root and /dev/net/tun needed) for the guest's virtio NIC, eth0. */
   tapInterface?: string;
 }
@@ -61,13 +60,13 @@ export function testVmPaths(runDir: string): TestVmPaths {
   };
 }
 
-/** QEMU's arguments for `image` wired to `paths`. */
-export function qemuArgs(image: TestVmImage, paths: TestVmPaths, options: LaunchOptions = {}): string[] {
+// QEMU's arguments for `image` wired to `paths`.
+function qemuArgs(image: TestVmImage, paths: TestVmPaths, options: LaunchOptions = {}): string[] {
   const intervalS = String(options.agentIntervalS ?? 1);
   if (!/^\d+(\.\d+)?$/.test(intervalS) || Number(intervalS) <= 0) throw new RangeError(`agentIntervalS must be a positive decimal, got ${intervalS}`);
   return [
     ['-accel', ACCEL],
-    ['-m', String(options.memoryMb ?? DEFAULT_MEMORY_MB)],
+    ['-m', String(MEMORY_MB)],
     // No default devices (VGA, NIC, HMP monitor): only what is listed here.
     ['-nodefaults', '-no-user-config', '-display', 'none'],
     ['-serial', `file:${paths.consoleLog}`],

@@ -33,7 +33,7 @@ export interface TestVmImage {
 }
 
 /** Where images and downloaded packages are kept: $XDG_CACHE_HOME/vmtel/test-vm. */
-export function testVmCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+function testVmCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'vmtel', 'test-vm');
 }
 
