@@ -9,7 +9,8 @@ import type { EpisodeConfig } from '../config/episode-config';
 import { ControlBlock } from '../control/control-block';
 import { VmtelError } from '../errors';
 import { repairTornTail, type TornTail } from '../sink/torn-line-repair';
-import { readManifest, type Manifest } from './manifest';
+import { VMTEL_VERSION } from '../version';
+import { isoOf, readManifest, type Manifest } from './manifest';
 
 const BOOT_ID_PATH = '/proc/sys/kernel/random/boot_id';
 
@@ -47,5 +48,37 @@ export function startEpisode(config: EpisodeConfig): EpisodeStart {
     segment: previous === null ? 0 : sameBoot ? previous.segment : previous.segment + 1,
     newSegmentReason: previous !== null && !sameBoot ? `host rebooted (boot id ${previous.boot_id} → ${bootId})` : null,
     repaired,
+  };
+}
+
+/** The manifest of this start: the episode's identity, what earlier starts left, and this start. */
+export function openManifest(config: EpisodeConfig, start: EpisodeStart, startedWallNs: bigint): Manifest {
+  return {
+    vmtel_version: VMTEL_VERSION,
+    vm: config.vm,
+    episode: config.episode,
+    status: 'running',
+    t_mono_origin_ns: start.control.originNs,
+    boot_id: start.bootId,
+    segment: start.segment,
+    started_wall_ns: start.previous?.started_wall_ns ?? startedWallNs,
+    started_at: start.previous?.started_at ?? isoOf(startedWallNs),
+    stopped_wall_ns: null,
+    stopped_at: null,
+    stop_reason: null,
+    duration_s: null,
+    orchestrator_restarts: start.previous === null ? 0 : start.previous.orchestrator_restarts + 1,
+    starts: [
+      ...(start.previous?.starts ?? []),
+      { pid: process.pid, started_wall_ns: startedWallNs, boot_id: start.bootId, segment: start.segment, t_mono_origin_ns: start.control.originNs },
+    ],
+    config_path: config.configPath,
+    config_digest: config.digest,
+    config: config.resolved,
+    collectors: {},
+    torn_lines: [
+      ...(start.previous?.torn_lines ?? []),
+      ...start.repaired.map((tail) => ({ file: tail.path, torn_bytes: tail.tornBytes, torn_path: tail.tornPath })),
+    ],
   };
 }

@@ -4,25 +4,22 @@
 // the stop, every file is flushed and whole and the manifest is written last.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { EpisodeConfig } from '../config/episode-config';
 import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
 import { EVENTS_FILE } from '../run-dir-files';
-import { VMTEL_VERSION } from '../version';
 import { emptyCounts } from './collector-counts';
 import { CollectorSupervisor, countFields } from './collector-supervisor';
-import { startEpisode, type EpisodeStart } from './episode-start';
+import { openManifest, startEpisode, type EpisodeStart } from './episode-start';
 import { EventLog } from './event-log';
 import { isoOf, writeManifest, type Manifest } from './manifest';
 import { RunDirLock } from './run-dir-lock';
+import { recordStart } from './start-events';
+import { stopWithinGrace } from './stop-within-grace';
 
 // The manifest is rewritten this often while the episode runs, so a crash leaves counts at most
 // this old (the rows themselves are in their files).
 const MANIFEST_INTERVAL_MS = 5000;
-// After a second signal, workers get only this long to flush what they hold before they are
-// terminated: enough for a flush, short enough that an impatient operator is obeyed.
-const HURRY_GRACE_MS = 250;
 
 export interface EpisodeOptions {
   logger: Logger;
@@ -57,63 +54,9 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   const startedMonoNs = control.monoNs();
   const startedWallNs = control.wallNsAt(startedMonoNs);
 
-  const manifest: Manifest = {
-    vmtel_version: VMTEL_VERSION,
-    vm: config.vm,
-    episode: config.episode,
-    status: 'running',
-    t_mono_origin_ns: control.originNs,
-    boot_id: start.bootId,
-    segment: start.segment,
-    started_wall_ns: previous?.started_wall_ns ?? startedWallNs,
-    started_at: previous?.started_at ?? isoOf(startedWallNs),
-    stopped_wall_ns: null,
-    stopped_at: null,
-    stop_reason: null,
-    duration_s: null,
-    orchestrator_restarts: previous === null ? 0 : previous.orchestrator_restarts + 1,
-    starts: [
-      ...(previous?.starts ?? []),
-      { pid: process.pid, started_wall_ns: startedWallNs, boot_id: start.bootId, segment: start.segment, t_mono_origin_ns: control.originNs },
-    ],
-    config_path: config.configPath,
-    config_digest: config.digest,
-    config: config.resolved,
-    collectors: {},
-    torn_lines: [
-      ...(previous?.torn_lines ?? []),
-      ...start.repaired.map((tail) => ({ file: tail.path, torn_bytes: tail.tornBytes, torn_path: tail.tornPath })),
-    ],
-  };
+  const manifest = openManifest(config, start, startedWallNs);
 
-  events.record('orchestrator', 'episode_started', {
-    vm: config.vm,
-    episode: config.episode,
-    t_mono_origin_ns: control.originNs,
-    boot_id: start.bootId,
-    segment: start.segment,
-    config_path: config.configPath,
-    config_digest: config.digest,
-    pid: process.pid,
-    versions: { vmtel: VMTEL_VERSION, node: process.version, v8: process.versions.v8 },
-    collectors: config.collectors.filter((c) => c.enabled).map((c) => c.name),
-  });
-  if (previous !== null) {
-    events.record('orchestrator', 'orchestrator_restarted', {
-      count: manifest.orchestrator_restarts,
-      previous_pid: previous.starts.at(-1)?.pid ?? null,
-      previous_status: previous.status,
-    });
-    logger.warn(`continuing episode after an orchestrator restart (restart ${manifest.orchestrator_restarts})`);
-  }
-  if (start.newSegmentReason !== null) {
-    events.record('orchestrator', 'timeline_segment_started', { segment: start.segment, reason: start.newSegmentReason });
-    logger.warn(`new timeline segment ${start.segment}: ${start.newSegmentReason}`);
-  }
-  for (const tail of start.repaired) {
-    events.record('orchestrator', 'torn_line_repaired', { file: tail.path, torn_bytes: tail.tornBytes, torn_path: tail.tornPath });
-    logger.warn(`repaired a torn last line in ${tail.path} (${tail.tornBytes} bytes moved to ${tail.tornPath})`);
-  }
+  recordStart(events, logger, config, start, manifest.orchestrator_restarts);
 
   let stopReason: string | null = null;
   let resolveStopRequested: () => void = () => undefined;
@@ -240,24 +183,4 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     collectors: manifest.collectors,
     eventsByName: Object.fromEntries(events.countsByEvent),
   };
-}
-
-// Every worker gets `graceMs` (cut short by a second signal) to flush and exit; any still
-// alive after that is terminated, which is recorded as an event by its supervisor.
-async function stopWithinGrace(supervisors: CollectorSupervisor[], graceMs: number, hurried: AbortSignal): Promise<void> {
-  const allStopped = Promise.all(supervisors.map((s) => s.stopped()));
-  const timer = new AbortController();
-  const graceOver = delay(graceMs, 'grace', { signal: timer.signal }).catch(() => 'cancelled');
-  const hurryOver = new Promise<string>((resolve) => {
-    const afterHurry = (): void => void delay(HURRY_GRACE_MS, 'hurry', { signal: timer.signal }).then(resolve, () => undefined);
-    if (hurried.aborted) afterHurry();
-    else hurried.addEventListener('abort', afterHurry, { once: true });
-  });
-  const first = await Promise.race([allStopped.then(() => 'stopped'), graceOver, hurryOver]);
-  timer.abort();
-  if (first !== 'stopped') {
-    const waitedMs = first === 'grace' ? graceMs : HURRY_GRACE_MS;
-    await Promise.all(supervisors.map((s) => s.terminate(waitedMs)));
-  }
-  await allStopped;
 }
