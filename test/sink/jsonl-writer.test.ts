@@ -26,6 +26,21 @@ test('a held line reaches the file within flush_ms', async (t) => {
   await waitFor('the timer flush', () => readFileSync(path, 'utf8') === '{"b":2}\n', 1000);
 });
 
+test('lines that come densely are held and written within flush_ms; a line after a quiet spell at once', async (t) => {
+  const path = join(tempDir(t), 'rows.jsonl');
+  const flushMs = 200;
+  const writer = new JsonlWriter(path, { flushMs });
+  t.after(() => writer.close());
+  writer.write('{"c":1}\n');
+  writer.write('{"c":2}\n');
+  assert.equal(readFileSync(path, 'utf8'), '', 'dense lines are held');
+  await waitFor('the timer flush', () => readFileSync(path, 'utf8') === '{"c":1}\n{"c":2}\n', 2000);
+  const flushedMs = performance.now();
+  await waitFor('a quiet spell of half the flush interval', () => performance.now() - flushedMs >= flushMs / 2, 2000);
+  writer.write('{"c":3}\n');
+  assert.equal(readFileSync(path, 'utf8'), '{"c":1}\n{"c":2}\n{"c":3}\n', 'a line that comes alone is written at once');
+});
+
 test('close writes what is held, multi-byte text counted in bytes', (t) => {
   const path = join(tempDir(t), 'rows.jsonl');
   const writer = new JsonlWriter(path, { flushMs: 60_000 });
