@@ -82,9 +82,11 @@ export class GuestSession {
     const { stopSignal, log } = this.ctx;
     return new Promise((resolve) => {
       let reason: SessionEnd['reason'] = 'peer_closed';
+      // Bytes the kernel already holds were sent before the stop: one more turn of the event
+      // loop polls the socket, whose reads take all of them (up to 32 reads), then it closes.
       const stop = (): void => {
         reason = 'stopped';
-        socket.destroy();
+        setImmediate(() => setImmediate(() => socket.destroy()));
       };
       socket.on('error', (err) => {
         if (reason === 'stopped') return;

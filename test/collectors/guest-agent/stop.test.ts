@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { test } from 'node:test';
+import { STOP_STATE } from '../../../src/control/control-block';
+import { agentRow } from '../../../src/sim/agent-server';
 import { readJsonl } from '../../helpers/jsonl';
-import { waitFor } from '../../helpers/wait-for';
+import { waitFor, withDeadline } from '../../helpers/wait-for';
 import type { InThreadCollector } from '../../helpers/collector-in-thread';
 import { eventFields, startAgentPair } from './agent-harness';
 
@@ -69,4 +71,19 @@ test('a stop under a flood ends at once with every row read so far on disk, whol
   const { partial_line: partial = 0, ...otherDrops } = outcome.counts.dropped;
   assert.ok(partial <= 1);
   assert.deepEqual(otherDrops, {});
+});
+
+test('a stop reads the rows the kernel already holds before it closes the connection', async (t) => {
+  const { vmtel, server } = await startAgentPair(t);
+  const client = await server!.waitForClient();
+  await waitFor('guest_agent_connected', () => vmtel.events('guest_agent_connected').length === 1);
+  const rows = Array.from({ length: 100 }, (_, seq) => agentRow(seq, 10n + BigInt(seq), 20n)).join('');
+  // The stop is posted to the collector before the rows reach its socket, so it is handled
+  // first: the rows were sent before the collector let go of the connection, and must be kept.
+  vmtel.control.requestStop(STOP_STATE.stop);
+  client.write(rows);
+  await withDeadline('the collector to stop', vmtel.done, 2000);
+  const onDisk = readJsonl(vmtel.outputPath);
+  assert.deepEqual(onDisk.map((row) => row['seq']), Array.from({ length: 100 }, (_, seq) => seq));
+  assert.deepEqual(eventFields(vmtel, 'guest_agent_disconnected'), [{ reason: 'stopped', rows: 100, partial_bytes_dropped: 0 }]);
 });
