@@ -34,10 +34,10 @@ export async function runNoNewline(bytes: number, rowBytes: number): Promise<NoN
     try {
       await generator.message('client', 10_000);
       const before = vmtel.memory() ?? fail('vmtel exited before the flood');
-      const cpuBeforeMs = vmtel.cpuMs();
+      const cpuBeforeMs = vmtel.preciseCpuMs();
       const sent = await generator.run(300_000);
       await waitFor('the row after the long line on disk', () => (statSync(outPath, { throwIfNoEntry: false })?.size ?? 0) > 0, 10_000);
-      const cpuMs = vmtel.cpuMs() - cpuBeforeMs;
+      const cpuMs = vmtel.preciseCpuMs() - cpuBeforeMs;
       const after = vmtel.memory() ?? fail('vmtel exited during the flood');
       clearInterval(sampler);
       vmtel.terminate();

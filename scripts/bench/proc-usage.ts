@@ -1,15 +1,28 @@
 // What the harness measures of vmtel from outside: CPU (user + sys of every thread) and resident
 // memory of its process, read from /proc, and the CPU of children the harness has reaped (the
 // only way to count a process's CPU up to its very last instruction).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { ticksToMs } from '../../src/proc/clock-ticks';
 import { parsePidStat } from '../../src/proc/pid-stat';
+import { readTextIfPresent } from '../../src/proc/read-proc-file';
 
-/** User + system CPU of process `pid` so far, all its threads, in ms (10 ms resolution). */
+/** User + system CPU of process `pid` so far, every thread it ever had, in ms (10 ms resolution). */
 export function processCpuMs(pid: number): number {
   const stat = parsePidStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
   if (stat === null) throw new Error(`/proc/${pid}/stat has no stat line`);
   return stat.utime_ms + stat.stime_ms;
+}
+
+/**
+ * CPU time of process `pid` so far, in ms: the sum over its live threads of the scheduler's
+ * own count (the first field of /proc/PID/task/TID/schedstat, in ns), so an idle window of a
+ * few milliseconds is measured to the microsecond rather than in 10 ms clock ticks. Threads that
+ * have exited are not counted: use it across windows in which no thread ends.
+ */
+export function liveThreadsCpuMs(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readTextIfPresent(`/proc/${pid}/task/${tid}/schedstat`)?.split(' ')[0] ?? 0);
+  return ns / 1e6;
 }
 
 export interface Memory {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readManifest, type Manifest } from '../../src/orchestrator/manifest';
 import { parseExactJson } from '../../src/sink/exact-json';
 import { waitFor, withDeadline } from '../../test/helpers/wait-for';
-import { processCpuMs, processMemory, reapedChildrenCpuMs, type Memory } from './proc-usage';
+import { liveThreadsCpuMs, processCpuMs, processMemory, reapedChildrenCpuMs, type Memory } from './proc-usage';
 
 export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
@@ -59,8 +59,14 @@ export class VmtelChild {
     return new VmtelChild(runDir, spawnNs, child);
   }
 
+  /** Its CPU so far, start-up included, in ms (10 ms resolution). */
   cpuMs(): number {
     return processCpuMs(this.pid);
+  }
+
+  /** The CPU of its live threads so far, to the µs: for windows in which no thread ends. */
+  preciseCpuMs(): number {
+    return liveThreadsCpuMs(this.pid);
   }
 
   /** Its memory now, or null once it has exited. */
