@@ -16,8 +16,9 @@ import { JsonlWriter } from '../sink/jsonl-writer';
 import { toJson } from '../sink/json-line';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
 
-// Counts reach the orchestrator at least this often, so a worker that dies abruptly costs the
-// manifest at most a second of counts (the rows themselves are on disk).
+// Counts reach the orchestrator at most this often, and only when they change: an idle collector
+// is never woken to report nothing. A worker that dies abruptly costs the manifest at most this
+// much of its counts (the rows themselves are on disk, and a restart recounts them there).
 const COUNTS_INTERVAL_MS = 1000;
 
 export interface HostChannel {
@@ -41,16 +42,21 @@ export async function hostCollector(
     dropped: { ...counts.dropped },
     stats: { ...counts.stats },
   });
+  let countsPostedAtMs = performance.now();
+  const countsChanged = (): void => {
+    const nowMs = performance.now();
+    if (nowMs - countsPostedAtMs < COUNTS_INTERVAL_MS) return;
+    countsPostedAtMs = nowMs;
+    channel.post({ type: 'counts', counts: snapshot() });
+  };
 
   const stopController = new AbortController();
   const finished = new AbortController();
   void control.waitForChange(STOP_STATE.running, finished.signal).then((state) => {
     if (state !== null) stopController.abort();
   });
-  const countsTimer = setInterval(() => channel.post({ type: 'counts', counts: snapshot() }), COUNTS_INTERVAL_MS);
-  countsTimer.unref();
 
-  const ctx = createContext(definition, setup, channel, control, writer, counts, stopController.signal);
+  const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal);
   channel.post({ type: 'started' });
   try {
     const outcome = await definition.run(ctx);
@@ -60,7 +66,6 @@ export async function hostCollector(
     writer.close();
     channel.post({ type: 'failed', error: serializeError(err, 'VMTEL_COLLECTOR_FAILED'), counts: snapshot() });
   } finally {
-    clearInterval(countsTimer);
     finished.abort();
   }
 }
@@ -72,6 +77,7 @@ function createContext(
   control: ControlBlock,
   writer: JsonlWriter,
   counts: CollectorCounts,
+  countsChanged: () => void,
   stopSignal: AbortSignal,
 ): CollectorContext<OptionsOf<OptionSchema>> {
   // The constant head of every row, built once: source and deployability are the host's.
@@ -104,21 +110,26 @@ function createContext(
         const head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${control.wallNsAt(tMonoNs)}${rowTag}`;
         writer.write(body.length > 2 ? `${head},${body.slice(1)}\n` : `${head}}\n`);
         counts.rows += 1;
+        countsChanged();
       },
       writeLines(lines, count) {
         writer.write(lines);
         counts.rows += count;
+        countsChanged();
       },
     },
     counters: {
       drop(reason, n = 1) {
         counts.dropped[reason] = (counts.dropped[reason] ?? 0) + n;
+        countsChanged();
       },
       set(name, value) {
         counts.stats[name] = value;
+        countsChanged();
       },
       add(name, n = 1) {
         counts.stats[name] = (counts.stats[name] ?? 0) + n;
+        countsChanged();
       },
     },
     log: createLog(channel),

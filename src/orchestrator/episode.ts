@@ -4,10 +4,12 @@
 // the stop, every file is flushed and whole and the manifest is written last.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CollectorCounts } from '../collectors/contract';
 import type { EpisodeConfig } from '../config/episode-config';
 import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
 import { EVENTS_FILE } from '../run-dir-files';
+import { countLines } from '../sink/count-lines';
 import { emptyCounts } from './collector-counts';
 import { CollectorSupervisor, countFields } from './collector-supervisor';
 import { openManifest, startEpisode, type EpisodeStart } from './episode-start';
@@ -35,6 +37,13 @@ export interface EpisodeSummary {
   durationS: number;
   collectors: Manifest['collectors'];
   eventsByName: Record<string, number>;
+}
+
+// An earlier process's counts, with rows and bytes taken from its file: the manifest it left may
+// be seconds older than its last write. Drops and figures exist only in the manifest.
+function countsOnDisk(outputPath: string, earlier: CollectorCounts): CollectorCounts {
+  const onDisk = countLines(outputPath);
+  return { rows: onDisk.lines, bytes: onDisk.bytes, dropped: earlier.dropped, stats: earlier.stats };
 }
 
 /** Runs the episode to its end; rejects only when it cannot start (the run dir is taken, say). */
@@ -118,7 +127,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     const earlier = previous?.collectors[collector.name];
     supervisors.push(
       new CollectorSupervisor(collector, config, hooks, {
-        counts: earlier === undefined ? emptyCounts() : { rows: earlier.rows, bytes: earlier.bytes, dropped: earlier.dropped, stats: earlier.stats },
+        counts: earlier === undefined ? emptyCounts() : countsOnDisk(collector.outputPath, earlier),
         restarts: earlier?.restarts ?? 0,
       }),
     );

@@ -109,6 +109,11 @@ test('SIGKILL during a heavy write, then a restart: same origin, torn tail repai
   const firstAfter = tick[rowsBefore]!['t_mono_ns'] as number;
   assert.ok(firstAfter > lastBefore, 'time keeps going forward across the restart');
   assert.equal(tick[rowsBefore]!['seq'], 0, 'the restarted collector starts a new sequence: the gap is visible');
+  for (const name of ['flood', 'tick']) {
+    const file = join(runDir, `telemetry-${name}.jsonl`);
+    assert.equal(after.collectors[name]?.rows, files.get(`telemetry-${name}.jsonl`)!.length, `${name}: rows across the crash are counted from the file`);
+    assert.equal(after.collectors[name]?.bytes, readFileSync(file).length, `${name}: bytes across the crash`);
+  }
 });
 
 test('a config error: one line per problem, exit 2, nothing started', async (t) => {
