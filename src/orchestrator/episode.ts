@@ -132,6 +132,9 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
       }),
     );
   }
+  // Workers boot in threads of their own while this thread finishes its setup; none of their
+  // messages is handled before the setup below, which is synchronous, is done.
+  for (const supervisor of supervisors) supervisor.start();
   refreshCollectors();
   writeManifest(config.runDir, manifest);
 
@@ -156,7 +159,6 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   const durationTimer =
     options.durationS === undefined ? null : setTimeout(() => requestStop('duration', { duration_s: options.durationS }), options.durationS * 1000);
 
-  for (const supervisor of supervisors) supervisor.start();
   await stopRequested;
   if (durationTimer !== null) clearTimeout(durationTimer);
 
