@@ -9,15 +9,19 @@ import { runStop, type StopRun } from './stop-run';
 
 /** The loads of issue 6. */
 export const LOADS = {
+  // The Python collector's reference row size.
   rowBytes: 200,
+  // 40 MB: long enough that start and end effects are a few per cent of the span.
   floodRows: 200_000,
   alignmentRatePerSec: 2000,
+  // 10,000 rows a run: a p99 rests on 100 rows.
   alignmentSeconds: 5,
   stopRatePerSec: 2000,
   // Long enough for the reader to be in its steady state when the signal comes.
   stopAfterMs: 1500,
   // Two sizes, so CPU per byte shows whether the cost is linear.
   noNewlineBytes: [256 * 2 ** 20, 2 ** 30],
+  // Twenty seconds of a 1 s sampling interval: twenty samples of every collector.
   idleWindowS: 20,
 } as const;
 
