@@ -164,6 +164,10 @@ test('vmtel run with all five collectors on the real VM: pause, resume and power
   assert.ok(before.every((s) => Math.abs(s) < 2), 'the guest clock starts within 2 s of the host\'s');
   const shiftS = Math.min(...after) - Math.min(...before);
   assert.ok(Math.abs(shiftS + pauseS) < 0.5, `the guest clock stood still while paused: offset moved ${shiftS.toFixed(3)} s over a ${pauseS.toFixed(3)} s pause`);
+  // vmtel says the offset itself, from the connection's first row, exactly.
+  const clock = events.filter((e) => e['event'] === 'guest_agent_clock');
+  assert.equal(clock.length, 1, 'one guest_agent_clock event for the one connection');
+  assert.equal(BigInt(clock[0]!['offset_ns'] as number | bigint), rows[0]!.wallNs - recorded[0]!.tWallNs);
 
   // qmp: the run state follows the pause; qemu_process: the vCPU thread QMP names is found and busy.
   const qmpRows = exactRows(file('telemetry-qmp.jsonl'));

@@ -6,6 +6,7 @@ import type { CollectorContext } from '../contract';
 import type { DropWarnings } from './drop-warnings';
 import { LineFramer } from '../unix-client/line-framer';
 import type { GuestAgentOptions } from './options';
+import { clockOffsetOf } from './clock-offset';
 import { RowBatch } from './row-batch';
 import { SilenceWatch } from './silence-watch';
 
@@ -24,6 +25,7 @@ export class GuestSession {
   private readonly silence: SilenceWatch;
   private rows = 0;
   private receivedBytes = 0;
+  private clockReported = false;
 
   /** Starts a session for a connection made just now; emits guest_agent_connected. */
   constructor(
@@ -75,6 +77,16 @@ export class GuestSession {
     if (this.batch.count === 0) return;
     rows.writeLines(this.batch.lines, this.batch.count);
     this.rows += this.batch.count;
+    if (!this.clockReported) this.reportClock(this.batch.lines);
+  }
+
+  // Once per connection, on its first rows: off the hot path after that.
+  private reportClock(lines: string): void {
+    this.clockReported = true;
+    const offset = clockOffsetOf(lines.slice(0, lines.indexOf('\n')));
+    if (offset === null) return;
+    this.ctx.emit('guest_agent_clock', { ...offset });
+    this.ctx.log.info(`guest-agent: guest wall clock is ${offset.offset_s.toFixed(3)} s off the host's`);
   }
 
   /** Resolves when `socket` has closed, by the peer or because the episode stops. */

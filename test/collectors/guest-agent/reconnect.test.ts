@@ -24,10 +24,12 @@ test('after QEMU goes away and comes back on the same path, the collector reconn
   assert.deepEqual(eventNames(vmtel), [
     'guest_agent_connected',
     'guest_agent_first_byte',
+    'guest_agent_clock',
     'guest_agent_disconnected',
     'guest_agent_reconnected',
     'guest_agent_connected',
     'guest_agent_first_byte',
+    'guest_agent_clock',
     'guest_agent_disconnected',
   ]);
   assert.deepEqual(
