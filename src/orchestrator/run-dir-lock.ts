@@ -12,16 +12,29 @@ export class RunDirLock {
 
   static acquire(runDir: string): RunDirLock {
     const path = join(runDir, LOCK_FILE);
+    // O_EXCL: of two vmtel started at the same instant, exactly one creates the file.
+    if (createExclusive(path)) return new RunDirLock(path);
     const holder = readPidfile(path);
     if (holder !== null && holder !== process.pid && isAlive(holder)) {
       throw new VmtelError('VMTEL_RUN_DIR_BUSY', `run directory ${runDir} is in use by vmtel process ${holder}`);
     }
+    // The holder is gone (or never wrote its pid): take the lock over.
     writeFileSync(path, `${process.pid}\n`);
     return new RunDirLock(path);
   }
 
   release(): void {
     if (readPidfile(this.path) === process.pid) rmSync(this.path, { force: true });
+  }
+}
+
+function createExclusive(path: string): boolean {
+  try {
+    writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
   }
 }
 
