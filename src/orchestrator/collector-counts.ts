@@ -18,7 +18,3 @@ export function mergeCounts(earlier: CollectorCounts, later: CollectorCounts): C
   return { rows: earlier.rows + later.rows, bytes: earlier.bytes + later.bytes, dropped, stats };
 }
 
-/** Sum of dropped inputs over every reason. */
-export function totalDropped(counts: CollectorCounts): number {
-  return Object.values(counts.dropped).reduce((sum, n) => sum + n, 0);
-}

@@ -32,11 +32,9 @@ export interface EpisodeOptions {
 }
 
 export interface EpisodeSummary {
-  runDir: string;
   reason: string;
   durationS: number;
   collectors: Manifest['collectors'];
-  eventsByName: Record<string, number>;
 }
 
 // An earlier process's counts, with rows and bytes taken from its file: the manifest it left may
@@ -188,10 +186,8 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   events.close();
   lock.release();
   return {
-    runDir: config.runDir,
     reason: stopReason ?? 'unknown',
     durationS,
     collectors: manifest.collectors,
-    eventsByName: Object.fromEntries(events.countsByEvent),
   };
 }

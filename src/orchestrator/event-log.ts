@@ -12,8 +12,6 @@ const BACKSTOP_FLUSH_MS = 1000;
 export class EventLog {
   private readonly writer: JsonlWriter;
   private readonly control: ControlBlock;
-  /** Count of events by name, for the episode summary. */
-  readonly countsByEvent = new Map<string, number>();
 
   constructor(path: string, control: ControlBlock) {
     this.writer = new JsonlWriter(path, { flushMs: BACKSTOP_FLUSH_MS });
@@ -29,7 +27,6 @@ export class EventLog {
     for (const [key, value] of Object.entries(fields)) line[key in line ? `field_${key}` : key] = value;
     this.writer.write(`${toJson(line)}\n`);
     this.writer.flush();
-    this.countsByEvent.set(event, (this.countsByEvent.get(event) ?? 0) + 1);
   }
 
   close(): void {

@@ -2,16 +2,6 @@
 // written as exact integers. This serialiser writes a bigint as its digits and everything else as
 // JSON.stringify would; it is used for events and host-side rows, never on the guest row path.
 
-export type JsonValue =
-  | string
-  | number
-  | bigint
-  | boolean
-  | null
-  | undefined
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
-
 /** One JSON text, without a trailing newline; `undefined` members are left out as JSON does. */
 export function toJson(value: unknown): string {
   switch (typeof value) {
