@@ -7,22 +7,33 @@ import { busyFraction, parseCpuTimes } from '../../proc/cpu-times';
 import { parseLoadAverage } from '../../proc/loadavg';
 import { parseNumericFields } from '../../proc/numeric-fields';
 import { parsePressure } from '../../proc/pressure';
-import { readFailureReason, readTextIfPresent } from '../../proc/read-proc-file';
+import { KeptOpenFile } from '../../proc/kept-open-file';
+import { readFailureReason } from '../../proc/read-proc-file';
 import { CounterDeltas } from '../sampling/counter-deltas';
 
 const PRESSURE_RESOURCES = ['cpu', 'memory', 'io'] as const;
+type RequiredFile = 'stat' | 'meminfo' | 'loadavg';
 
 export class HostSampler {
   private readonly deltas = new CounterDeltas();
   // Per CPU, apart from the rest: CPUs go offline, and their scopes are dropped with them.
   private readonly cpuDeltas = new CounterDeltas();
   private pressureAvailable = true;
+  private readonly files: Record<RequiredFile, KeptOpenFile>;
+  private readonly pressureFiles: Array<{ resource: string; file: string; kept: KeptOpenFile }>;
 
   /** `onPressureUnavailable` is called once, with why, the first time pressure cannot be read. */
   constructor(
-    private readonly procRoot: string,
+    procRoot: string,
     private readonly onPressureUnavailable: (reason: string) => void,
-  ) {}
+  ) {
+    const at = (file: string): KeptOpenFile => new KeptOpenFile(join(procRoot, file));
+    this.files = { stat: at('stat'), meminfo: at('meminfo'), loadavg: at('loadavg') };
+    this.pressureFiles = PRESSURE_RESOURCES.map((resource) => {
+      const file = `pressure/${resource}`;
+      return { resource, file, kept: at(file) };
+    });
+  }
 
   /** The fields of one host row. */
   sample(): Record<string, unknown> {
@@ -51,11 +62,10 @@ export class HostSampler {
   private pressure(): Record<string, unknown> | null {
     if (!this.pressureAvailable) return null;
     const pressure: Record<string, unknown> = {};
-    for (const resource of PRESSURE_RESOURCES) {
-      const file = `pressure/${resource}`;
+    for (const { resource, file, kept } of this.pressureFiles) {
       let text: string | null;
       try {
-        text = readTextIfPresent(join(this.procRoot, file));
+        text = kept.read();
       } catch (err) {
         return this.pressureUnavailable(`${file}: ${readFailureReason(err)}`);
       }
@@ -70,16 +80,22 @@ export class HostSampler {
     return pressure;
   }
 
+  /** Closes the files the sampler keeps open. */
+  close(): void {
+    for (const kept of Object.values(this.files)) kept.close();
+    for (const { kept } of this.pressureFiles) kept.close();
+  }
+
   private pressureUnavailable(reason: string): null {
     this.pressureAvailable = false;
+    for (const { kept } of this.pressureFiles) kept.close();
     this.onPressureUnavailable(reason);
     return null;
   }
 
-  private required(file: string): string {
-    const path = join(this.procRoot, file);
-    const text = readTextIfPresent(path);
-    if (text === null) throw new VmtelError('VMTEL_COLLECTOR_FAILED', `${path} does not exist`);
+  private required(file: RequiredFile): string {
+    const text = this.files[file].read();
+    if (text === null) throw new VmtelError('VMTEL_COLLECTOR_FAILED', `${this.files[file].path} does not exist`);
     return text;
   }
 }

@@ -15,7 +15,7 @@ export function createHostCollector(procRoot = '/proc') {
     defaultAvailableInDeployment: false,
     run(ctx) {
       const sampler = new HostSampler(procRoot, (reason) => ctx.emit('host_pressure_unavailable', { reason }));
-      return sampleEveryTick(ctx, ctx.options.interval_ms, () => ({ fields: sampler.sample() }));
+      return sampleEveryTick(ctx, ctx.options.interval_ms, () => ({ fields: sampler.sample() }), sampler);
     },
   });
 }

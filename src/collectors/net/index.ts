@@ -30,10 +30,15 @@ export function createNetCollector(sysClassNet = '/sys/class/net') {
       const sampler = new InterfaceSampler(sysClassNet, iface, (change) =>
         ctx.emit(`net_interface_${change}`, { interface: iface }),
       );
-      return sampleEveryTick(ctx, ctx.options.interval_ms, () => {
-        const fields = sampler.sample();
-        return fields === null ? null : { fields };
-      });
+      return sampleEveryTick(
+        ctx,
+        ctx.options.interval_ms,
+        () => {
+          const fields = sampler.sample();
+          return fields === null ? null : { fields };
+        },
+        sampler,
+      );
     },
   });
 }

@@ -62,16 +62,21 @@ function watchQemuProcess(ctx: CollectorContext<OptionsOf<typeof options>>, proc
   let sampler = attach();
   if (sampler === null) ctx.emit('qemu_process_waiting_for_pidfile', { pidfile });
 
-  return sampleEveryTick(ctx, ctx.options.interval_ms, (): Sample => {
-    sampler ??= attach();
-    if (sampler === null) {
-      if (ctx.control.monoNs() < giveUpMonoNs) return null;
-      ctx.emit('qemu_process_pidfile_timeout', { pidfile, timeout_s: timeoutS });
-      return { outcome: { reason: 'pidfile_timeout' } };
-    }
-    const fields = sampler.sample();
-    if (fields !== null) return { fields };
-    ctx.emit('qemu_process_exited', { pid: sampler.pid });
-    return { outcome: { reason: 'process_exited' } };
-  });
+  return sampleEveryTick(
+    ctx,
+    ctx.options.interval_ms,
+    (): Sample => {
+      sampler ??= attach();
+      if (sampler === null) {
+        if (ctx.control.monoNs() < giveUpMonoNs) return null;
+        ctx.emit('qemu_process_pidfile_timeout', { pidfile, timeout_s: timeoutS });
+        return { outcome: { reason: 'pidfile_timeout' } };
+      }
+      const fields = sampler.sample();
+      if (fields !== null) return { fields };
+      ctx.emit('qemu_process_exited', { pid: sampler.pid });
+      return { outcome: { reason: 'process_exited' } };
+    },
+    { close: () => sampler?.close() },
+  );
 }

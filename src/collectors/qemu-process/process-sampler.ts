@@ -5,7 +5,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNumericFields } from '../../proc/numeric-fields';
 import { parsePidStat, type PidStat } from '../../proc/pid-stat';
-import { readFailureReason, readTextIfPresent } from '../../proc/read-proc-file';
+import { KeptOpenFile } from '../../proc/kept-open-file';
+import { readFailureReason } from '../../proc/read-proc-file';
 import { CounterDeltas } from '../sampling/counter-deltas';
 import type { VcpuSource, VcpuThreads } from './vcpu-threads';
 
@@ -18,6 +19,9 @@ const EXITED_STATES = new Set(['Z', 'X']);
 
 export class ProcessSampler {
   private readonly dir: string;
+  private readonly files: Record<'stat' | 'status' | 'io', KeptOpenFile>;
+  // Each thread's stat, kept open while the thread lives.
+  private readonly threadStats = new Map<string, KeptOpenFile>();
   private readonly deltas = new CounterDeltas();
   private readonly threadDeltas = new CounterDeltas();
   private startTimeTicks: number | null = null;
@@ -31,12 +35,21 @@ export class ProcessSampler {
     private readonly onIoUnavailable: (reason: string) => void,
   ) {
     this.dir = join(procRoot, String(pid));
+    const at = (file: string): KeptOpenFile => new KeptOpenFile(join(this.dir, file));
+    this.files = { stat: at('stat'), status: at('status'), io: at('io') };
+  }
+
+  /** Closes the files the sampler keeps open. */
+  close(): void {
+    for (const file of Object.values(this.files)) file.close();
+    for (const file of this.threadStats.values()) file.close();
+    this.threadStats.clear();
   }
 
   /** The fields of one row, or null once the process has exited. */
   sample(): Record<string, unknown> | null {
     const stat = this.liveStat();
-    const status = stat === null ? null : readTextIfPresent(join(this.dir, 'status'));
+    const status = stat === null ? null : this.files.status.read();
     const threads = stat === null ? null : this.threads();
     if (stat === null || status === null || threads === null) return null;
     const io = this.io();
@@ -62,7 +75,7 @@ export class ProcessSampler {
 
   // The process's stat while it is the process first seen under this pid and has not exited.
   private liveStat(): PidStat | null {
-    const text = readTextIfPresent(join(this.dir, 'stat'));
+    const text = this.files.stat.read();
     const stat = text === null ? null : parsePidStat(text);
     if (stat === null || EXITED_STATES.has(stat.state)) return null;
     this.startTimeTicks ??= stat.starttime_ticks;
@@ -74,7 +87,7 @@ export class ProcessSampler {
     if (!this.ioAvailable) return null;
     let text: string | null;
     try {
-      text = readTextIfPresent(join(this.dir, 'io'));
+      text = this.files.io.read();
     } catch (err) {
       return this.ioUnavailable(readFailureReason(err));
     }
@@ -85,6 +98,7 @@ export class ProcessSampler {
 
   private ioUnavailable(reason: string): null {
     this.ioAvailable = false;
+    this.files.io.close();
     this.onIoUnavailable(reason);
     return null;
   }
@@ -100,9 +114,10 @@ export class ProcessSampler {
       throw err;
     }
     this.threadDeltas.retain(tids);
+    this.forgetThreadsOtherThan(tids);
     const stats: Array<{ tid: number; stat: PidStat }> = [];
     for (const tid of tids.map(Number).sort((a, b) => a - b)) {
-      const text = readTextIfPresent(join(this.dir, 'task', String(tid), 'stat'));
+      const text = this.threadStat(String(tid)).read();
       const stat = text === null ? null : parsePidStat(text);
       if (stat !== null) stats.push({ tid, stat });
     }
@@ -118,6 +133,25 @@ export class ProcessSampler {
         vcpu: vcpus.byTid.get(tid) ?? null,
       })),
     };
+  }
+
+  private threadStat(tid: string): KeptOpenFile {
+    let file = this.threadStats.get(tid);
+    if (file === undefined) {
+      file = new KeptOpenFile(join(this.dir, 'task', tid, 'stat'));
+      this.threadStats.set(tid, file);
+    }
+    return file;
+  }
+
+  // QEMU starts and ends worker threads all the time: the files of those gone are closed.
+  private forgetThreadsOtherThan(live: readonly string[]): void {
+    const keep = new Set(live);
+    for (const [tid, file] of this.threadStats) {
+      if (keep.has(tid)) continue;
+      file.close();
+      this.threadStats.delete(tid);
+    }
   }
 }
 

@@ -9,19 +9,32 @@ export type Sample = { fields: Record<string, unknown> } | { outcome: CollectorO
 
 export type SampleLoopContext = Pick<CollectorContext<unknown>, 'control' | 'stopSignal' | 'counters' | 'rows'>;
 
-/** Samples on every tick until stop (reason `stopped`) or until `sample` returns an outcome. */
+/** What a sampler holds open between ticks (files kept open): closed when the loop ends. */
+export interface HeldOpen {
+  close(): void;
+}
+
+/**
+ * Samples on every tick until stop (reason `stopped`) or until `sample` returns an outcome, then
+ * closes `held`: a worker's fds belong to the process and would outlive a restarted collector.
+ */
 export async function sampleEveryTick(
   ctx: SampleLoopContext,
   intervalMs: number,
   sample: (tick: Tick) => Sample,
+  held: HeldOpen = { close: () => undefined },
 ): Promise<CollectorOutcome> {
-  for await (const tick of ticks(ctx, intervalMs)) {
-    // Stamped when the sample is taken, not when it was scheduled: the row says when it was true.
-    const tMonoNs = ctx.control.monoNs();
-    const result = sample(tick);
-    if (result === null) continue;
-    if ('outcome' in result) return result.outcome;
-    ctx.rows.write({ ...tickFields(tick), ...result.fields }, tMonoNs);
+  try {
+    for await (const tick of ticks(ctx, intervalMs)) {
+      // Stamped when the sample is taken, not when it was scheduled: the row says when it was true.
+      const tMonoNs = ctx.control.monoNs();
+      const result = sample(tick);
+      if (result === null) continue;
+      if ('outcome' in result) return result.outcome;
+      ctx.rows.write({ ...tickFields(tick), ...result.fields }, tMonoNs);
+    }
+    return { reason: 'stopped' };
+  } finally {
+    held.close();
   }
-  return { reason: 'stopped' };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { collector, createHostCollector } from '../../../src/collectors/host';
 import { startInThread } from '../../helpers/collector-in-thread';
+import { openFilesUnder, writeWhole } from '../../helpers/fake-tree';
 import { readJsonl } from '../../helpers/jsonl';
 import { tempDir } from '../../helpers/temp-dir';
 import { waitFor, withDeadline } from '../../helpers/wait-for';
@@ -59,13 +60,16 @@ test('without pressure files: one event, every other field still sampled, deltas
 
   await waitFor('a first row', () => readJsonl(host.outputPath).length >= 1);
   // Between two samples CPU 0 spends 30 ticks (300 ms) busy and 10 idle: busy 3/4.
-  writeFileSync(join(procRoot, 'stat'), statText(130, 910));
+  writeWhole(join(procRoot, 'stat'), statText(130, 910));
   const changed = await waitFor('a row from the new /proc/stat', () =>
     (readJsonl(host.outputPath) as Row[]).find((row) => row['cpus'][0]['user_ms'] === 1300),
   );
   await waitFor('two more rows', () => readJsonl(host.outputPath).length >= 4);
+  // stat, meminfo and loadavg are kept open between samples; the absent pressure files are not.
+  assert.deepEqual(openFilesUnder(procRoot).sort(), ['loadavg', 'meminfo', 'stat'].map((f) => join(procRoot, f)));
   await host.stop();
 
+  assert.deepEqual(openFilesUnder(procRoot), []);
   assert.equal(changed['cpus'][0]['user_ms_delta'], 300);
   assert.equal(changed['cpus'][0]['idle_ms_delta'], 100);
   assert.equal(changed['cpus'][0]['busy_fraction'], 0.75);

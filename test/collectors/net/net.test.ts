@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { collector, createNetCollector } from '../../../src/collectors/net';
 import { startInThread } from '../../helpers/collector-in-thread';
+import { openFilesUnder } from '../../helpers/fake-tree';
 import { readJsonl } from '../../helpers/jsonl';
 import { tempDir } from '../../helpers/temp-dir';
 import { waitFor } from '../../helpers/wait-for';
@@ -85,6 +86,7 @@ test('an interface that appears, vanishes and comes back: events in order, no de
   const [back] = await rowsWith(7000);
   await net.stop();
 
+  assert.deepEqual(openFilesUnder(sysClassNet), []);
   assert.deepEqual(net.events().map((e) => e.event), ['net_interface_missing', 'net_interface_appeared', 'net_interface_lost', 'net_interface_appeared']);
   assert.equal(appeared?.['rx_bytes_delta'], null);
   assert.equal(second?.['rx_bytes_delta'], 0);

@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { collector, createQemuProcessCollector } from '../../../src/collectors/qemu-process';
 import { startInThread } from '../../helpers/collector-in-thread';
+import { openFilesUnder, writeWhole } from '../../helpers/fake-tree';
 import { readJsonl } from '../../helpers/jsonl';
 import { tempDir } from '../../helpers/temp-dir';
 import { waitFor, withDeadline } from '../../helpers/wait-for';
@@ -139,6 +140,7 @@ test('a tree without /proc/PID/io: one event, rows go on; a new start time under
   writeFakeProcess(procRoot, { utimeTicks: 1, startTimeTicks: 9999 });
   await withDeadline('the collector to finish', qemu.done);
 
+  assert.deepEqual(openFilesUnder(procRoot), []);
   assert.equal(later['utime_ms_delta'], 300);
   assert.equal(later['io'], null);
   assert.equal(later['threads'][0]['comm'], 'qemu) S (evil');
@@ -171,10 +173,4 @@ function writeFakeProcess(procRoot: string, { utimeTicks, startTimeTicks }: { ut
   writeWhole(join(dir, 'status'), 'Name:\tqemu\nVmHWM:\t    4096 kB\nVmRSS:\t    2048 kB\nvoluntary_ctxt_switches:\t7\n');
   writeWhole(join(dir, 'task', '4242', 'stat'), `${fields.join(' ')}\n`);
   writeWhole(join(dir, 'stat'), `${fields.join(' ')}\n`);
-}
-
-// Replaces a file by a rename, so the collector never reads it empty or half-written.
-function writeWhole(path: string, text: string): void {
-  writeFileSync(`${path}.new`, text);
-  renameSync(`${path}.new`, path);
 }
