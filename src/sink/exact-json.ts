@@ -7,8 +7,21 @@ export type ExactJson = string | number | bigint | boolean | null | ExactJson[] 
 
 export class ExactJsonError extends SyntaxError {}
 
-/** Parses one JSON text; throws ExactJsonError naming the offset of the first problem. */
+// Every integer of 15 digits or fewer is exact in a double, so a text without a run of 16 digits
+// (most QMP replies: a sampler reads several a second) goes to V8's native JSON.parse, which
+// gives the same values several times faster and with less garbage; JSON.parse also keeps
+// `__proto__` as an own data property. Only a text that may hold a big integer takes the walk.
+const MAYBE_BIG_INTEGER = /\d{16}/;
+
+/** Parses one JSON text; throws ExactJsonError saying where the first problem is. */
 export function parseExactJson(text: string): ExactJson {
+  if (!MAYBE_BIG_INTEGER.test(text)) {
+    try {
+      return JSON.parse(text) as ExactJson;
+    } catch (err) {
+      throw new ExactJsonError((err as Error).message);
+    }
+  }
   const parser = new Parser(text);
   const value = parser.value();
   parser.end();

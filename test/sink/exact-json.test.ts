@@ -20,12 +20,35 @@ test('__proto__ is a key like any other', () => {
   assert.equal(toJson(value), '{"__proto__":{"polluted":true},"constructor":1}');
 });
 
-test('malformed text is refused with its offset', () => {
+// A run of 16 digits anywhere sends a text down the exact walk; without one, JSON.parse reads it.
+const BIG = 12345678901234567890n;
+
+test('malformed text is refused on both paths, the walk naming the offset', () => {
   for (const bad of ['{"a":1,}', '[1 2]', '{"a"}', 'tru', '01', '"\u0001"', '{"a":1} x', '']) {
     assert.throws(() => parseExactJson(bad), SyntaxError, bad);
+    assert.throws(() => parseExactJson(`[${BIG},${bad}]`), /offset \d+/, bad);
   }
+});
+
+test('both paths read the same values', () => {
+  const members = '[1,2.5,-0,1e3,-7,"s\\u00e9\\"",true,null,{"__proto__":{"x":1},"k":[]},123456789012345]';
+  const native = parseExactJson(members);
+  const walked = parseExactJson(`{"big":${BIG},"members":${members}}`) as Record<string, unknown>;
+  assert.equal(walked['big'], BIG);
+  assert.deepEqual(walked['members'], native);
+  assert.ok(Object.is((native as unknown[])[2], -0));
+  assert.equal(Object.getPrototypeOf((native as Array<Record<string, unknown>>)[8]), Object.prototype);
 });
 
 test('toJson writes bigints as digits, skips undefined members and nulls non-finite numbers', () => {
   assert.equal(toJson({ a: 1n << 64n, b: undefined, c: [undefined, NaN], d: 'x' }), '{"a":18446744073709551616,"c":[null,null],"d":"x"}');
+});
+
+test('toJson writes a bigint anywhere as digits and never turns a string into a number', () => {
+  assert.equal(toJson(-5n), '-5');
+  assert.equal(toJson([1n, { x: [2n], t: new Date(0) }]), '[1,{"x":[2],"t":"1970-01-01T00:00:00.000Z"}]');
+  // A string shaped like a marked bigint, but without this process's random marker.
+  const lookalike = `\u2063${'0'.repeat(32)}:123`;
+  assert.equal(toJson({ s: lookalike, b: 7n }), `{"s":${JSON.stringify(lookalike)},"b":7}`);
+  assert.equal(toJson(undefined), 'null');
 });
