@@ -95,6 +95,19 @@ export class QmpConnection {
     });
   }
 
+  /**
+   * Sends the commands in one write (a poll's queries) and returns each one's reply: one system
+   * call instead of one per command, and QEMU reads them all in one go.
+   */
+  executeAll(commands: ReadonlyArray<{ command: string; args?: JsonObject }>): Array<Promise<QmpResult>> {
+    this.socket?.cork();
+    try {
+      return commands.map(({ command, args }) => this.execute(command, args));
+    } finally {
+      this.socket?.uncork();
+    }
+  }
+
   /** Closes the socket; `closed` resolves with `reason`. */
   close(reason = 'closed_by_vmtel'): void {
     this.closeReason ??= reason;

@@ -56,7 +56,7 @@ async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState
   let replies;
   try {
     replies = await Promise.all(
-      queries.map((query) => connection.execute(query.command, query.target === undefined ? undefined : { target: query.target })),
+      connection.executeAll(queries.map(({ command, target }) => (target === undefined ? { command } : { command, args: { target } }))),
     );
   } catch (err) {
     if (!(err instanceof QmpClosedError)) throw err;
