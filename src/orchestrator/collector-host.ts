@@ -14,12 +14,15 @@ import { ControlBlock, STOP_STATE } from '../control/control-block';
 import { serializeError } from '../errors';
 import { JsonlWriter } from '../sink/jsonl-writer';
 import { toJson } from '../sink/json-line';
+import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
 
-// Counts reach the orchestrator at most this often, and only when they change: an idle collector
-// is never woken to report nothing. A worker that dies abruptly costs the manifest at most this
-// much of its counts (the rows themselves are on disk, and a restart recounts them there).
-const COUNTS_INTERVAL_MS = 1000;
+// Counts reach the orchestrator at most as often as the manifest, their one reader while the
+// episode runs, is written, and only when they change: each message wakes the main thread, and
+// an idle collector is never woken to report nothing. A worker that dies abruptly costs the
+// manifest no more of its counts than a crash of the process would (the rows themselves are on
+// disk, and a restart recounts them there).
+const COUNTS_INTERVAL_MS = MANIFEST_INTERVAL_MS;
 
 export interface HostChannel {
   post(message: WorkerMessage): void;
@@ -57,7 +60,7 @@ export async function hostCollector(
   });
 
   const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal);
-  channel.post({ type: 'started' });
+  channel.post({ type: 'started', tMonoNs: control.monoNs() });
   try {
     const outcome = await definition.run(ctx);
     writer.close();

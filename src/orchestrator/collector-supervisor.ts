@@ -126,12 +126,12 @@ export class CollectorSupervisor {
     const { hooks, config } = this;
     switch (message.type) {
       case 'started':
-        hooks.events.record(config.name, 'collector_started', {
-          kind: config.kind,
-          output: config.outputPath,
-          attempt: this.attemptsSinceCalm,
-          thread_id: this.worker?.threadId,
-        });
+        hooks.events.record(
+          config.name,
+          'collector_started',
+          { kind: config.kind, output: config.outputPath, attempt: this.attemptsSinceCalm, thread_id: this.worker?.threadId },
+          message.tMonoNs,
+        );
         break;
       case 'event':
         hooks.events.record(config.name, message.event, message.fields, message.tMonoNs);

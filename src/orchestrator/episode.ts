@@ -15,13 +15,10 @@ import { CollectorSupervisor, countFields } from './collector-supervisor';
 import { openManifest, startEpisode, type EpisodeStart } from './episode-start';
 import { EventLog } from './event-log';
 import { isoOf, writeManifest, type Manifest } from './manifest';
+import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import { RunDirLock } from './run-dir-lock';
 import { recordStart } from './start-events';
 import { stopWithinGrace } from './stop-within-grace';
-
-// The manifest is rewritten this often while the episode runs, so a crash leaves counts at most
-// this old (the rows themselves are in their files).
-const MANIFEST_INTERVAL_MS = 5000;
 
 export interface EpisodeOptions {
   logger: Logger;

@@ -20,7 +20,8 @@ export interface WorkerSetup {
 }
 
 export type WorkerMessage =
-  | { type: 'started' }
+  /** Stamped by the worker as its collector starts: the main thread may be busy when it reads it. */
+  | { type: 'started'; tMonoNs: bigint }
   | { type: 'event'; tMonoNs: bigint; event: string; fields: Record<string, unknown> }
   | { type: 'log'; level: LogLevel; message: string; fields: Record<string, unknown> }
   | { type: 'counts'; counts: CollectorCounts }

@@ -2,7 +2,6 @@
 // can be demonstrated and tested end to end without KVM, faults included. See docs/simulated-vm.md.
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT_CODES, VmtelError } from '../../errors';
-import { runSimulatedVm } from '../../sim/run-sim';
 import { parseScript } from '../../sim/sim-cue';
 
 // QEMU's own limit on vCPUs per machine is far higher; 64 threads are plenty for a stand-in.
@@ -52,6 +51,8 @@ export const simCommand: CommandModule<object, SimArgs> = {
       .example('$0 sim --run-dir /tmp/vm1 --drift-ppm 50 --agent-rate 100', 'a fast agent whose clock runs 50 ppm fast')
       .epilogue(CUES_HELP),
   handler: async (argv) => {
+    // Loaded here, not at the top: `vmtel run` loads this file too and must start fast.
+    const { runSimulatedVm } = await import('../../sim/run-sim.js');
     await runSimulatedVm({
       runDir: argv['run-dir'],
       script: parseScript(argv.script ?? ''),

@@ -1,7 +1,6 @@
 // `vmtel summary`: what an episode recorded, read back from its run dir.
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT_CODES } from '../../errors';
-import { summarizeRunDir } from '../../report/run-dir-summary';
 
 export const summaryCommand: CommandModule<object, { 'run-dir': string }> = {
   command: 'summary',
@@ -10,7 +9,9 @@ export const summaryCommand: CommandModule<object, { 'run-dir': string }> = {
     yargs
       .option('run-dir', { type: 'string', demandOption: true, normalize: true, describe: "The episode's run dir" })
       .example('$0 summary --run-dir runs/vm1/ep001', 'what the episode recorded and lost'),
-  handler: (argv) => {
+  handler: async (argv) => {
+    // Loaded here, not at the top: `vmtel run` loads this file too and must start fast.
+    const { summarizeRunDir } = await import('../../report/run-dir-summary.js');
     process.stdout.write(summarizeRunDir(argv['run-dir']));
     process.exitCode = EXIT_CODES.ok;
   },
