@@ -1,27 +1,23 @@
 // The built-in collector kinds. A config's `kind:` names one of these; `module: PATH` names a
-// user's own. The worker loads a kind by module path, the main thread reads its options schema
-// from the same definition, so both sides agree on what a kind is.
+// user's own. The main thread reads every kind's options schema, a worker runs one kind: each
+// kind's module is loaded when it is first asked for, so a worker loads its own collector and
+// no other. The require() paths are literal so that a bundler follows them (see docs/build.md).
 import type { CollectorDefinition } from './contract';
 
-export interface BuiltInKind {
-  definition: CollectorDefinition;
-  /** The compiled module that exports `collector`, loaded by the worker. */
-  modulePath: string;
-}
+type CollectorModule = { collector: CollectorDefinition };
 
-function builtIn(modulePath: string): BuiltInKind {
-  const { collector } = require(modulePath) as { collector: CollectorDefinition };
-  return { definition: collector, modulePath };
-}
+const LOADERS: ReadonlyMap<string, () => CollectorModule> = new Map<string, () => CollectorModule>([
+  ['guest_agent', () => require('./guest-agent') as CollectorModule],
+  ['host', () => require('./host') as CollectorModule],
+  ['net', () => require('./net') as CollectorModule],
+  ['qemu_process', () => require('./qemu-process') as CollectorModule],
+  ['qmp', () => require('./qmp') as CollectorModule],
+]);
 
-/** Every built-in kind by name. */
-export const BUILT_IN_KINDS: ReadonlyMap<string, BuiltInKind> = new Map(
-  [
-    // one builtIn(require.resolve('./<kind-folder>')) per kind
-    builtIn(require.resolve('./guest-agent')),
-    builtIn(require.resolve('./host')),
-    builtIn(require.resolve('./net')),
-    builtIn(require.resolve('./qemu-process')),
-    builtIn(require.resolve('./qmp')),
-  ].map((kind: BuiltInKind) => [kind.definition.kind, kind]),
-);
+/** The names of every built-in kind. */
+export const BUILT_IN_KIND_NAMES: readonly string[] = [...LOADERS.keys()];
+
+/** The definition of built-in `kind`, or undefined when there is no such kind. */
+export function builtInKind(kind: string): CollectorDefinition | undefined {
+  return LOADERS.get(kind)?.().collector;
+}

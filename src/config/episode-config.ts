@@ -15,8 +15,8 @@ export interface CollectorConfig {
   /** The entry's key under `collectors:`; the `source` of its rows and events. */
   name: string;
   kind: string;
-  /** Absolute path of the module that exports `collector` (built-in or the user's). */
-  modulePath: string;
+  /** Absolute path of the user's module that exports `collector`; undefined for a built-in kind. */
+  modulePath: string | undefined;
   enabled: boolean;
   /** Absolute path of the JSONL file its rows go to. */
   outputPath: string;

@@ -1,8 +1,10 @@
-// The worker entry: glue only. It loads the collector module named in workerData and hands it
-// to hostCollector with the parent port as its channel. One entry serves every collector kind,
-// built-in or `module:`, so there is exactly one path from a worker to the orchestrator.
+// The worker entry: glue only. It finds the collector named in workerData (a built-in kind, or a
+// user's module) and hands it to hostCollector with the parent port as its channel. One entry
+// serves every collector, so there is exactly one path from a worker to the orchestrator.
 import { parentPort, workerData } from 'node:worker_threads';
-import { serializeError } from '../errors';
+import { builtInKind } from '../collectors/registry';
+import type { CollectorDefinition } from '../collectors/contract';
+import { serializeError, VmtelError } from '../errors';
 import { emptyCounts } from './collector-counts';
 import { hostCollector } from './collector-host';
 import { loadCollectorModule } from './load-collector-module';
@@ -13,7 +15,14 @@ if (port === null) throw new Error('collector-worker.js runs only as a worker th
 const setup = workerData as WorkerSetup;
 const post = (message: WorkerMessage): void => port.postMessage(message);
 
-loadCollectorModule(setup.modulePath)
+function findCollector(): Promise<CollectorDefinition> {
+  if (setup.modulePath !== undefined) return loadCollectorModule(setup.modulePath);
+  const definition = builtInKind(setup.kind);
+  if (definition === undefined) return Promise.reject(new VmtelError('VMTEL_MODULE_INVALID', `no built-in collector kind "${setup.kind}"`));
+  return Promise.resolve(definition);
+}
+
+findCollector()
   .then((definition) =>
     hostCollector(definition, setup, {
       post,

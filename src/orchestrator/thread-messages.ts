@@ -7,8 +7,8 @@ import type { SerializedError } from '../errors';
 export interface WorkerSetup {
   name: string;
   kind: string;
-  /** Absolute path of the module that exports `collector`. */
-  modulePath: string;
+  /** Absolute path of the user's module that exports `collector`; undefined for a built-in kind. */
+  modulePath: string | undefined;
   options: Record<string, unknown>;
   runDir: string;
   outputPath: string;

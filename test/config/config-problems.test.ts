@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { BUILT_IN_KINDS } from '../../src/collectors/registry';
+import { BUILT_IN_KIND_NAMES } from '../../src/collectors/registry';
 import { FIXTURE_MODULE, problemsOf, writeConfig } from '../fixtures/config/config-file';
 
 const HEAD = 'vm: vm1\nepisode: e1\n';
@@ -197,7 +197,7 @@ for (const { name, yaml, problems } of cases) {
       problem
         .replaceAll('RUN/', `${join(dir, 'runs', 'vm1', 'e1')}/`)
         .replaceAll('DIR/', `${dir}/`)
-        .replaceAll('KINDS', [...BUILT_IN_KINDS.keys()].sort().join(', ')),
+        .replaceAll('KINDS', [...BUILT_IN_KIND_NAMES].sort().join(', ')),
     );
     assert.deepEqual(await problemsOf(path), expected);
   });

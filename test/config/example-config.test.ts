@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { load } from 'js-yaml';
-import { BUILT_IN_KINDS } from '../../src/collectors/registry';
+import { BUILT_IN_KIND_NAMES, builtInKind } from '../../src/collectors/registry';
 import { COLLECTOR_KEYS, RESTART_SCHEMA, TOP_LEVEL_SCHEMA } from '../../src/config/config-keys';
 import { loadConfig } from '../../src/config/load-config';
 import { defaultOptions } from '../../src/config/option-defaults';
@@ -31,8 +31,10 @@ test('the example shows every key a collector entry takes, kind or module aside'
   assert.match(readFileSync(EXAMPLE, 'utf8'), /^# +module: /m);
 });
 
-for (const [kind, { definition }] of BUILT_IN_KINDS) {
+for (const kind of BUILT_IN_KIND_NAMES) {
   test(`the example has a ${kind} entry showing every one of its options, at its default`, async () => {
+    const definition = builtInKind(kind);
+    assert.equal(definition?.kind, kind);
     const config = await loadConfig(EXAMPLE, { env: {} });
     const entry = config.collectors.find((collector) => collector.kind === kind);
     assert.ok(entry !== undefined, `no collector of kind ${kind} in the example`);

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { load } from 'js-yaml';
-import { BUILT_IN_KINDS } from '../../src/collectors/registry';
+import { builtInKind } from '../../src/collectors/registry';
 import { loadConfig } from '../../src/config/load-config';
 import { renderResolvedYaml } from '../../src/config/resolved-yaml';
 import { VmtelError } from '../../src/errors';
@@ -19,11 +19,11 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
   const path = writeConfig(t, `${HEAD}collectors: {guest_agent: {}}\n`);
   const config = await loadConfig(path, { env: {} });
   const runDir = join(dirname(path), 'runs', 'vm1', 'e1');
-  const kind = BUILT_IN_KINDS.get('guest_agent');
-  assert.ok(kind !== undefined);
+  const definition = builtInKind('guest_agent');
+  assert.ok(definition !== undefined);
   // The kind's own defaults, its one path (the agent socket) made absolute in the run dir.
   const options = {
-    ...Object.fromEntries(Object.entries(kind.definition.options).map(([key, spec]) => [key, spec.default])),
+    ...Object.fromEntries(Object.entries(definition.options).map(([key, spec]) => [key, spec.default])),
     socket: join(runDir, 'agent.sock'),
   };
   assert.deepEqual(config, {
@@ -39,7 +39,7 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
       {
         name: 'guest_agent',
         kind: 'guest_agent',
-        modulePath: kind.modulePath,
+        modulePath: undefined,
         enabled: true,
         outputPath: join(runDir, 'telemetry-guest.jsonl'),
         availableInDeployment: true,
