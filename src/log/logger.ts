@@ -70,15 +70,3 @@ export function createLogger(options: LoggerOptions): Logger {
   }
   return winston.createLogger({ level: 'debug', format: orchestratorByDefault(), transports });
 }
-
-/**
- * Resolves when every transport has written what it holds. The logger's own 'finish' can come
- * before the file transport has flushed, so each transport's 'finish' is awaited.
- */
-export function closeLogger(logger: Logger): Promise<void> {
-  const finished = logger.transports.map(
-    (transport) => new Promise<void>((resolve) => transport.once('finish', () => resolve())),
-  );
-  logger.end();
-  return Promise.all(finished).then(() => undefined);
-}

@@ -130,6 +130,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   // Workers boot in threads of their own while this thread finishes its setup; none of their
   // messages is handled before the setup below, which is synchronous, is done.
   for (const supervisor of supervisors) supervisor.start();
+  logger.info(`episode ${config.episode} of vm ${config.vm} recording into ${config.runDir}`);
   refreshCollectors();
   writeManifest(config.runDir, manifest);
 

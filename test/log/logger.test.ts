@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { closeLogger, createLogger, printable } from '../../src/log/logger';
+import { closeLogger } from '../../src/log/close-logger';
+import { createLogger, printable } from '../../src/log/logger';
 import { tempDir } from '../helpers/temp-dir';
 
 test('vmtel.log gets every level as JSON, each line tagged with its source', async (t) => {

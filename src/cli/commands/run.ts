@@ -3,7 +3,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../../config/load-config';
 import { EXIT_CODES } from '../../errors';
-import { closeLogger, createLogger } from '../../log/logger';
+import { closeLogger } from '../../log/close-logger';
+import { createLazyLogger } from '../../log/lazy-logger';
 import { runEpisode } from '../../orchestrator/episode';
 import { LOG_LEVELS, withConfigOption } from '../common-args';
 
@@ -43,9 +44,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ...(argv['run-dir'] === undefined ? {} : { runDir: argv['run-dir'] }),
       ...(argv['log-level'] === undefined ? {} : { logLevel: argv['log-level'] }),
     });
-    const logger = createLogger({ level: config.logLevel, runDir: config.runDir });
+    const logger = createLazyLogger({ level: config.logLevel, runDir: config.runDir });
     try {
-      logger.info(`episode ${config.episode} of vm ${config.vm} recording into ${config.runDir}`);
       const summary = await runEpisode(config, {
         logger,
         handleSignals: true,
