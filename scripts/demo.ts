@@ -6,9 +6,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { summarizeRunDir } from '../src/report/run-dir-summary';
+import { CLI_SCRIPT } from '../src/pm2/pm2-app';
 
 const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const CLI = join(ROOT, CLI_SCRIPT);
 const EPISODE_S = 10;
 // Faults a researcher will meet for real: a burst of garbage from the guest, the VM paused and
 // resumed, the agent going quiet. Each is visible in the summary's drops and events.

@@ -9,8 +9,10 @@ import { readManifest, type Manifest } from '../../src/orchestrator/manifest';
 import { parseExactJson } from '../../src/sink/exact-json';
 import { waitFor, withDeadline } from '../../test/helpers/wait-for';
 import { liveThreadsCpuMs, processCpuMs, processMemory, reapedChildrenCpuMs, type Memory } from './proc-usage';
+import { CLI_SCRIPT } from '../../src/pm2/pm2-app';
 
-export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+// The CLI as it ships (the bundle), from dist/scripts/bench.
+export const CLI = join(__dirname, '..', '..', '..', CLI_SCRIPT);
 
 export interface VmtelEvent {
   source: string;

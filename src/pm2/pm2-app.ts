@@ -20,8 +20,8 @@ const MIN_UPTIME_MS = 5000;
 // host is broken, not unlucky: pm2 gives up and shows the app as errored.
 const MAX_RESTARTS = 10;
 
-/** The compiled CLI, relative to the repository. */
-export const CLI_SCRIPT = join('dist', 'src', 'cli', 'main.js');
+/** The built CLI (one bundled file: docs/build.md), relative to the repository. */
+export const CLI_SCRIPT = join('dist', 'bundle', 'vmtel.js');
 
 /** An app as pm2's ecosystem schema spells its keys. */
 export interface Pm2App {

@@ -4,8 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { withDeadline } from './wait-for';
+import { CLI_SCRIPT } from '../../src/pm2/pm2-app';
 
-export const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+// The CLI as it ships (the bundle), from dist/test/helpers.
+export const CLI = join(__dirname, '..', '..', '..', CLI_SCRIPT);
 
 export interface VmtelProcess {
   child: ChildProcess;

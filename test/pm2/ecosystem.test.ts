@@ -28,7 +28,7 @@ test('VMTEL_CONFIG gives one app, vmtel run on that file, logs in its run dir', 
   assert.deepEqual(apps, [
     {
       name: 'vmtel-lab1',
-      script: join(REPO_DIR, 'dist', 'src', 'cli', 'main.js'),
+      script: join(REPO_DIR, 'dist', 'bundle', 'vmtel.js'),
       args: ['run', '--config', config, '--done-exit-code', '3'],
       interpreter: 'node',
       exec_mode: 'fork',
