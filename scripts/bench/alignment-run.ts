@@ -43,22 +43,29 @@ export async function runAlignment(ratePerSec: number, seconds: number, rowBytes
 
 export type RawAlignment = Pick<AlignmentRun, 'rows' | 'p50Us' | 'p99Us' | 'maxUs'>;
 
-/** The same load read by raw-reader.js, the machine's floor for alignment. */
-export async function runRawAlignment(ratePerSec: number, seconds: number, rowBytes: number): Promise<RawAlignment> {
+// raw-reader.js under this Node: the floor for a reader on Node's event loop.
+const NODE_RAW_READER = [process.execPath, join(__dirname, 'raw-reader.js')];
+
+/**
+ * The same load read by a raw reader, the machine's floor for alignment: raw-reader.js by default,
+ * or `reader` (a program and its arguments, before the socket path: the C raw reader).
+ */
+export async function runRawAlignment(ratePerSec: number, seconds: number, rowBytes: number, reader = NODE_RAW_READER): Promise<RawAlignment> {
   return withBenchDir(async (dir) => {
     const socketPath = join(dir, 'agent.sock');
     const generator = await GeneratorProcess.start({ socketPath, rows: Math.round(ratePerSec * seconds), rowBytes, ratePerSec, close: true });
-    const reader = spawn(process.execPath, [join(__dirname, 'raw-reader.js'), socketPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [program = '', ...args] = reader;
+    const readerProcess = spawn(program, [...args, socketPath], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       let output = '';
-      reader.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = once(reader, 'exit');
+      readerProcess.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = once(readerProcess, 'exit');
       await generator.message('client', 10_000);
       await generator.run((seconds + 30) * 1000);
       await withDeadline('raw-reader to exit', exited, 10_000);
       return JSON.parse(output) as RawAlignment;
     } finally {
-      reader.kill();
+      readerProcess.kill();
       await generator.close();
     }
   });

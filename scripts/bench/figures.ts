@@ -21,12 +21,14 @@ function figure(name: string, runs: number[], digits: number, unit: string, targ
 }
 
 export function computeFigures(raw: RawResults): Figure[] {
-  const { throughput, alignment, stop, noNewline, idle } = raw;
+  const { throughput, alignment, stop, noNewline, idle, idleBusyAgent, bareWorkers } = raw;
+  const startFive = [...idle, ...idleBusyAgent].map((r) => r.startLatencyMs);
+  const bare = (runs: number[], what: string): string => ` (bare Node starting ${what}: ${median(runs).toFixed(0)} ms)`;
   const ratios = throughput.vmtel.map((run, i) => run.rowsPerSec / (throughput.socat[i]?.rowsPerSec ?? NaN));
   const vmtelRate = median(throughput.vmtel.map((r) => r.rowsPerSec));
   const socatRate = median(throughput.socat.map((r) => r.rowsPerSec));
   const floor = (pick: (r: (typeof alignment.rawReader)[number]) => number, digits: number): string =>
-    ` (raw reader: ${median(alignment.rawReader.map(pick)).toFixed(digits)} µs)`;
+    ` (raw reader: ${median(alignment.rawReader.map(pick)).toFixed(digits)} µs; in C: ${median(alignment.cRawReader.map(pick)).toFixed(digits)} µs)`;
   const smallNsPerByte = median(noNewline.small.map((r) => r.cpuNsPerByte));
   const largeNsPerByte = median(noNewline.large.map((r) => r.cpuNsPerByte));
   const problems = allProblems(raw);
@@ -46,11 +48,12 @@ export function computeFigures(raw: RawResults): Figure[] {
       ...figure('CPU per byte, no newline: 1 GiB vs 256 MiB', noNewline.large.map((r) => r.cpuNsPerByte), 3, 'ns/byte', 'linear: 1 GiB ≤ 1.2 × 256 MiB per byte', () => largeNsPerByte <= 1.2 * smallNsPerByte),
       measured: `${largeNsPerByte.toFixed(3)} ns/byte at 1 GiB, ${smallNsPerByte.toFixed(3)} at 256 MiB`,
     },
-    figure('idle CPU, 5 collectors at default intervals (of one core)', idle.map((r) => r.cpuPctOfCore), 2, '%', '≤ 1 %', (m) => m <= 1),
+    figure('idle CPU, 5 collectors at default intervals, agent 1 row/s (of one core)', idle.map((r) => r.cpuPctOfCore), 2, '%', '≤ 1 %', (m) => m <= 1),
+    figure('idle CPU, the same with the agent at 10 rows/s', idleBusyAgent.map((r) => r.cpuPctOfCore), 2, '%', '≤ 1 %', (m) => m <= 1),
     figure('idle RSS, 5 collectors (largest sample of the window)', idle.map((r) => r.maxRssMib), 1, 'MiB', '≤ 120 MiB', (m) => m <= 120),
-    figure('start latency, 5 collectors (spawn → last collector_started)', idle.map((r) => r.startLatencyMs), 0, 'ms', '≤ 300 ms', (m) => m <= 300),
-    figure('start latency, guest_agent only', throughput.vmtel.map((r) => r.startLatencyMs ?? NaN), 0, 'ms', '≤ 300 ms', (m) => m <= 300),
-    figure('stop latency, 5 collectors idle', idle.map((r) => r.stopLatencyMs), 1, 'ms', '≤ 100 ms', (m) => m <= 100),
+    figure('start latency, 5 collectors (spawn → last collector_started)', startFive, 0, 'ms', '≤ 300 ms', (m) => m <= 300, bare(bareWorkers.five, '5 empty workers')),
+    figure('start latency, guest_agent only', throughput.vmtel.map((r) => r.startLatencyMs ?? NaN), 0, 'ms', '≤ 300 ms', (m) => m <= 300, bare(bareWorkers.one, '1 empty worker')),
+    figure('stop latency, 5 collectors idle', [...idle, ...idleBusyAgent].map((r) => r.stopLatencyMs), 1, 'ms', '≤ 100 ms', (m) => m <= 100),
     {
       figure: 'correctness of every run: rows lost, duplicated or not byte-exact',
       measured: problems.length === 0 ? 'none' : problems.join('; '),
@@ -74,5 +77,6 @@ export function allProblems(raw: RawResults): string[] {
     ...named('no newline 256 MiB', raw.noNewline.small),
     ...named('no newline 1 GiB', raw.noNewline.large),
     ...named('idle', raw.idle),
+    ...named('idle, agent at 10 rows/s', raw.idleBusyAgent),
   ];
 }

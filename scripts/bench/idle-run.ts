@@ -33,10 +33,12 @@ export interface IdleRun {
   problems: string[];
 }
 
-export async function runIdle(windowS: number): Promise<IdleRun> {
+/** An idle episode with the simulated agent writing `agentRowsPerSec` rows a second. */
+export async function runIdle(windowS: number, agentRowsPerSec: number): Promise<IdleRun> {
   return withBenchDir(async (dir) => {
     const runDir = join(dir, 'run');
-    const sim = spawn(process.execPath, [CLI, 'sim', '--run-dir', runDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const simArgs = [CLI, 'sim', '--run-dir', runDir, '--agent-rate', String(agentRowsPerSec)];
+    const sim = spawn(process.execPath, simArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
     const simExited = once(sim, 'exit');
     let vmtel: VmtelChild | undefined;
     try {

@@ -1,24 +1,18 @@
 // The bar for throughput: the same stream copied to a file by socat, with no parsing at all
 // (`socat -u UNIX-CONNECT:agent.sock CREATE:out`). The runner installs socat when it is missing.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDeadline } from '../../test/helpers/wait-for';
 import { withBenchDir } from './bench-dir';
+import { ensureCommand } from './ensure-command';
 import { GeneratorProcess } from './generator-process';
 import type { FloodRun } from './flood-run';
 
 /** Makes sure `socat` runs, installing it with apt-get as root; throws saying how otherwise. */
 export function ensureSocat(): void {
-  if (spawnSync('socat', ['-V']).status === 0) return;
-  if (process.getuid?.() !== 0) throw new Error('socat is missing and this is not root: install it (apt-get install -y socat) and run again');
-  process.stdout.write('installing socat with apt-get…\n');
-  const install = (): number | null => spawnSync('apt-get', ['install', '-y', 'socat'], { stdio: 'ignore' }).status;
-  if (install() !== 0) {
-    spawnSync('apt-get', ['update'], { stdio: 'ignore' });
-    if (install() !== 0) throw new Error('apt-get could not install socat: install it by hand and run again');
-  }
+  ensureCommand('socat', ['-V'], 'socat');
 }
 
 /** Copies `rows` flat-out rows of `rowBytes` with socat; the run ends when socat exits at EOF. */

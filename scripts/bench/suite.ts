@@ -2,6 +2,7 @@
 // the raw reader) so that every comparison is made under the same machine load.
 import { runAlignment, runRawAlignment, type AlignmentRun, type RawAlignment } from './alignment-run';
 import { runVmtelFlood, type FloodRun } from './flood-run';
+import { runBareWorkers } from './bare-workers';
 import { runIdle, type IdleRun } from './idle-run';
 import { runNoNewline, type NoNewlineRun } from './no-newline-run';
 import { runSocatCopy } from './socat-copy';
@@ -23,14 +24,21 @@ export const LOADS = {
   noNewlineBytes: [256 * 2 ** 20, 2 ** 30],
   // Twenty seconds of a 1 s sampling interval: twenty samples of every collector.
   idleWindowS: 20,
+  // The in-guest agent's default interval is 1 s (VMTEL_AGENT_INTERVAL_S); ten times that shows
+  // what a chattier agent costs.
+  idleAgentRowsPerSec: 1,
+  busyAgentRowsPerSec: 10,
 } as const;
 
 export interface RawResults {
   throughput: { socat: FloodRun[]; vmtel: FloodRun[] };
-  alignment: { vmtel: AlignmentRun[]; rawReader: RawAlignment[] };
+  alignment: { vmtel: AlignmentRun[]; rawReader: RawAlignment[]; cRawReader: RawAlignment[] };
   stop: { atRate: StopRun[]; flood: StopRun[] };
   noNewline: { small: NoNewlineRun[]; large: NoNewlineRun[] };
   idle: IdleRun[];
+  idleBusyAgent: IdleRun[];
+  /** Spawn to the last of N empty workers running, in a bare Node process: the start floor. */
+  bareWorkers: { five: number[]; one: number[] };
 }
 
 type Log = (line: string) => void;
@@ -56,7 +64,8 @@ async function interleaved<A, B>(runs: number, log: Log, [aWhat, a]: [string, ()
   return results;
 }
 
-export async function runSuite(runs: number, idleRuns: number, log: Log): Promise<RawResults> {
+/** Every scenario; `cRawReader` is the compiled raw-reader.c. */
+export async function runSuite(runs: number, idleRuns: number, cRawReader: string, log: Log): Promise<RawResults> {
   const { rowBytes } = LOADS;
   const { alignmentRatePerSec: rate, alignmentSeconds: seconds } = LOADS;
   const [socat, vmtelFlood] = await interleaved(
@@ -65,24 +74,39 @@ export async function runSuite(runs: number, idleRuns: number, log: Log): Promis
     ['socat copy', () => runSocatCopy(LOADS.floodRows, rowBytes)],
     ['vmtel flood', () => runVmtelFlood(LOADS.floodRows, rowBytes)],
   );
+  // Start latency's floor, next to the runs it is the floor of (the flood runs start guest_agent alone).
+  const bareOne = await repeat(runs, 'bare Node, 1 empty worker', log, () => runBareWorkers(1));
   const [rawReader, vmtelAlignment] = await interleaved(
     runs,
     log,
     ['raw reader alignment', () => runRawAlignment(rate, seconds, rowBytes)],
     ['vmtel alignment', () => runAlignment(rate, seconds, rowBytes)],
   );
+  const cRawAlignment = await repeat(runs, 'C raw reader alignment', log, () => runRawAlignment(rate, seconds, rowBytes, [cRawReader]));
+  const stop = {
+    atRate: await repeat(runs, 'stop at 2,000 rows/s', log, () => runStop(LOADS.stopRatePerSec, LOADS.stopAfterMs, rowBytes)),
+    flood: await repeat(runs, 'stop under a flood', log, () => runStop(undefined, LOADS.stopAfterMs, rowBytes)),
+  };
   const [small, large] = LOADS.noNewlineBytes;
+  const noNewline = {
+    small: await repeat(runs, 'no newline, 256 MiB', log, () => runNoNewline(small, rowBytes)),
+    large: await repeat(runs, 'no newline, 1 GiB', log, () => runNoNewline(large, rowBytes)),
+  };
+  // Each idle episode next to the start floor of its five workers, under the same load.
+  const [bareFive, idle] = await interleaved(
+    idleRuns,
+    log,
+    ['bare Node, 5 empty workers', () => runBareWorkers(5)],
+    ['idle episode', () => runIdle(LOADS.idleWindowS, LOADS.idleAgentRowsPerSec)],
+  );
+  const idleBusyAgent = await repeat(idleRuns, 'idle episode, agent at 10 rows/s', log, () => runIdle(LOADS.idleWindowS, LOADS.busyAgentRowsPerSec));
   return {
     throughput: { socat, vmtel: vmtelFlood },
-    alignment: { vmtel: vmtelAlignment, rawReader },
-    stop: {
-      atRate: await repeat(runs, 'stop at 2,000 rows/s', log, () => runStop(LOADS.stopRatePerSec, LOADS.stopAfterMs, rowBytes)),
-      flood: await repeat(runs, 'stop under a flood', log, () => runStop(undefined, LOADS.stopAfterMs, rowBytes)),
-    },
-    noNewline: {
-      small: await repeat(runs, 'no newline, 256 MiB', log, () => runNoNewline(small, rowBytes)),
-      large: await repeat(runs, 'no newline, 1 GiB', log, () => runNoNewline(large, rowBytes)),
-    },
-    idle: await repeat(idleRuns, 'idle episode', log, () => runIdle(LOADS.idleWindowS)),
+    alignment: { vmtel: vmtelAlignment, rawReader, cRawReader: cRawAlignment },
+    stop,
+    noNewline,
+    idle,
+    idleBusyAgent,
+    bareWorkers: { five: bareFive, one: bareOne },
   };
 }
