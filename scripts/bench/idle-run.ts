@@ -17,6 +17,10 @@ import { VmtelChild, CLI } from './vmtel-child';
 // The idle cost is the steady state of a long episode: start-up's tail (the JIT, and the
 // memory-reducing GCs V8 runs about 8 s after a thread's allocations calm down) is left out.
 const SETTLE_MS = 10_000;
+// In an episode the VM is up before vmtel starts: the simulator, a Node process that has just
+// started, is given this long to finish its own start-up (its JIT and first GCs) so that it does
+// not compete with vmtel's.
+const SIM_SETTLE_MS = 2000;
 // RSS is sampled this often over the window.
 const RSS_SAMPLE_MS = 500;
 
@@ -43,6 +47,7 @@ export async function runIdle(windowS: number, agentRowsPerSec: number): Promise
     let vmtel: VmtelChild | undefined;
     try {
       await withDeadline('vmtel sim to be ready', simReady(sim.stdout), 10_000);
+      await delay(SIM_SETTLE_MS);
       vmtel = VmtelChild.start(dir, ALL_FIVE);
       const started = await vmtel.collectorsStarted(5, 15_000);
       await delay(SETTLE_MS);
