@@ -127,12 +127,15 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
       }),
     );
   }
+  // The manifest, and with it the timeline's origin, is on disk before any worker can write a row
+  // stamped against that origin. Written after the workers were started, its fsync also held up
+  // their first file creations in a new run dir (one journal), by up to 100 ms here.
+  refreshCollectors();
+  writeManifest(config.runDir, manifest);
   // Workers boot in threads of their own while this thread finishes its setup; none of their
   // messages is handled before the setup below, which is synchronous, is done.
   for (const supervisor of supervisors) supervisor.start();
   logger.info(`episode ${config.episode} of vm ${config.vm} recording into ${config.runDir}`);
-  refreshCollectors();
-  writeManifest(config.runDir, manifest);
 
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopReason === null) {

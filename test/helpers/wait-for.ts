@@ -5,11 +5,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 const POLL_MS = 10;
 
-/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+/**
+ * Polls `probe` every `pollMs` until it returns a value other than undefined/false, or fails after
+ * `timeoutMs`. (A benchmark polls slowly so that its probing does not compete for CPU with what it
+ * measures.)
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 5000,
+  pollMs = POLL_MS,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
@@ -25,7 +30,7 @@ export async function waitFor<T>(
       const detail = lastError === null ? '' : ` (last error: ${(lastError as Error).message})`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
     }
-    await delay(POLL_MS);
+    await delay(pollMs);
   }
 }
 
