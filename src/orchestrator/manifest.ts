@@ -54,8 +54,9 @@ export interface Manifest {
   torn_lines: Array<{ file: string; torn_bytes: number; torn_path: string }>;
 }
 
-export function writeManifest(runDir: string, manifest: Manifest): void {
-  writeFileAtomic(join(runDir, MANIFEST_FILE), `${toJson(manifest)}\n`);
+/** Writes the manifest whole; `durable: false` leaves out the fsync (see atomic-file.ts). */
+export function writeManifest(runDir: string, manifest: Manifest, options: { durable?: boolean } = {}): void {
+  writeFileAtomic(join(runDir, MANIFEST_FILE), `${toJson(manifest)}\n`, options);
 }
 
 /** The manifest in `runDir`, or null when there is none. Integers beyond 2^53 come back exact. */
