@@ -1,11 +1,12 @@
 // `vmtel run`'s logger: nothing is created (no log file) until the first line, and from then on
 // it is the real logger, closed as one.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { closeLogger } from '../../src/log/close-logger';
 import { createLazyLogger } from '../../src/log/lazy-logger';
+import { readJsonl } from '../helpers/jsonl';
 import { tempDir } from '../helpers/temp-dir';
 
 test('the lazy logger creates the real one at its first line and writes every line to the file', async (t) => {
@@ -15,7 +16,7 @@ test('the lazy logger creates the real one at its first line and writes every li
   logger.info('first', { source: 'qmp' });
   logger.log({ level: 'warn', message: 'second' });
   await closeLogger(logger);
-  const lines = readFileSync(join(runDir, 'vmtel.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = readJsonl(join(runDir, 'vmtel.log'));
   assert.deepEqual(
     lines.map((l) => [l['level'], l['source'], l['message']]),
     [

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { closeLogger } from '../../src/log/close-logger';
 import { createLogger, printable } from '../../src/log/logger';
+import { readJsonl } from '../helpers/jsonl';
 import { tempDir } from '../helpers/temp-dir';
 
 test('vmtel.log gets every level as JSON, each line tagged with its source', async (t) => {
@@ -12,7 +12,7 @@ test('vmtel.log gets every level as JSON, each line tagged with its source', asy
   logger.debug('from the orchestrator', { n: 1n << 60n });
   logger.warn('from a collector', { source: 'guest_agent' });
   await closeLogger(logger);
-  const lines = readFileSync(join(runDir, 'vmtel.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = readJsonl(join(runDir, 'vmtel.log'));
   assert.deepEqual(
     lines.map((l) => [l['level'], l['source'], l['message']]),
     [
