@@ -6,14 +6,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDeadline } from '../../test/helpers/wait-for';
 import { withBenchDir } from './bench-dir';
-import { ensureCommand } from './ensure-command';
 import { GeneratorProcess } from './generator-process';
 import type { FloodRun } from './flood-run';
-
-/** Makes sure `socat` runs, installing it with apt-get as root; throws saying how otherwise. */
-export function ensureSocat(): void {
-  ensureCommand('socat', ['-V'], 'socat');
-}
 
 /** Copies `rows` flat-out rows of `rowBytes` with socat; the run ends when socat exits at EOF. */
 export async function runSocatCopy(rows: number, rowBytes: number): Promise<FloodRun> {
