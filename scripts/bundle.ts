@@ -24,6 +24,13 @@ buildSync({
   // winston is loaded only after the workers have started (lazy-logger.ts): left out, it is not
   // even parsed before then.
   external: ['winston'],
+  // Without comments and whitespace the CLI is a third smaller, and pure ASCII: the comments of
+  // its dependencies hold a few non-ASCII characters, which made Node read the whole file as a
+  // two-byte string (8 ms to read and decode here, against 4). Names are kept, so a stack trace
+  // still names its functions; the linked source map gives file and line with --enable-source-maps.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: 'linked',
   logLevel: 'warning',
   logOverride: {
     // A `module:` collector is a user's file, loaded by its path at run time: never bundled.
