@@ -21,7 +21,7 @@ buildSync({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // winston is loaded only after the workers have started (lazy-logger.ts): left out, it is not
+  // winston is loaded only after the collectors have started (held-logger.ts): left out, it is not
   // even parsed before then.
   external: ['winston'],
   // Without comments and whitespace the CLI is a third smaller, and pure ASCII: the comments of

@@ -1,5 +1,5 @@
 // Ending a logger without losing its last lines; apart from logger.ts so that `vmtel run` can
-// import it without loading winston as it starts (see lazy-logger.ts).
+// import it without loading winston as it starts (see held-logger.ts).
 import type { Logger } from './logger';
 
 /**

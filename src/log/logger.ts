@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import winston from 'winston';
 import type { LogLevel } from '../collectors/contract';
 import { LOG_FILE } from '../run-dir-files';
+import { LOGGED_AT } from './logged-at';
 
 export type Logger = winston.Logger;
 
@@ -32,7 +33,7 @@ const consoleFormat = winston.format.printf((info) => {
   const fields = Object.entries(rest)
     .map(([key, value]) => `${key}=${printable(value)}`)
     .join(' ');
-  return `${String(timestamp)} ${String(level)} [${printable(source)}] ${printable(message)}${fields === '' ? '' : ` ${fields}`}`;
+  return `${clockTime(new Date(String(timestamp)))} ${String(level)} [${printable(source)}] ${printable(message)}${fields === '' ? '' : ` ${fields}`}`;
 });
 
 // A line without a source is the orchestrator's. (winston's defaultMeta would overwrite the
@@ -41,6 +42,20 @@ const orchestratorByDefault = winston.format((info) => {
   info['source'] ??= 'orchestrator';
   return info;
 });
+
+// The time a line was logged, as ISO 8601 (the log file's form): now, or the time a held line
+// carries (held-logger.ts).
+const stampedWhenLogged = winston.format((info) => {
+  const loggedAt = info[LOGGED_AT] as Date | undefined;
+  info['timestamp'] = (loggedAt ?? new Date()).toISOString();
+  return info;
+});
+
+// Local time of day to the millisecond, as the terminal shows it.
+function clockTime(date: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+}
 
 function bigintReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
@@ -53,7 +68,7 @@ export function createLogger(options: LoggerOptions): Logger {
       silent: options.terminal === false,
       // Every level to stderr: stdout is left to commands that print results (validate).
       stderrLevels: ['error', 'warn', 'info', 'debug'],
-      format: winston.format.combine(winston.format.timestamp({ format: 'HH:mm:ss.SSS' }), consoleFormat),
+      format: consoleFormat,
     }),
   ];
   if (options.runDir !== undefined) {
@@ -61,12 +76,9 @@ export function createLogger(options: LoggerOptions): Logger {
       new winston.transports.File({
         filename: join(options.runDir, LOG_FILE),
         level: 'debug',
-        format: winston.format.combine(
-          winston.format.timestamp(),
-          winston.format.json({ replacer: bigintReplacer }),
-        ),
+        format: winston.format.json({ replacer: bigintReplacer }),
       }),
     );
   }
-  return winston.createLogger({ level: 'debug', format: orchestratorByDefault(), transports });
+  return winston.createLogger({ level: 'debug', format: winston.format.combine(orchestratorByDefault(), stampedWhenLogged()), transports });
 }

@@ -29,6 +29,8 @@ export interface SupervisorHooks {
   shared: Map<string, unknown>;
   publish(from: string, topic: string, value: unknown): void;
   endEpisode(from: string, reason: string): void;
+  /** Called each time a worker of this collector has started it. */
+  started(supervisor: CollectorSupervisor): void;
   /** Called once the collector is done for good: finished, gave up, or stopped with the episode. */
   settled(supervisor: CollectorSupervisor): void;
 }
@@ -132,6 +134,7 @@ export class CollectorSupervisor {
           { kind: config.kind, output: config.outputPath, attempt: this.attemptsSinceCalm, thread_id: this.worker?.threadId },
           message.tMonoNs,
         );
+        hooks.started(this);
         break;
       case 'event':
         hooks.events.record(config.name, message.event, message.fields, message.tMonoNs);

@@ -26,7 +26,16 @@ export interface EpisodeOptions {
   durationS?: number;
   /** Whether SIGINT/SIGTERM stop the episode (true for the CLI; tests may drive stop themselves). */
   handleSignals: boolean;
+  /**
+   * Called once, when every collector has started or START_SETTLE_MS after their workers were
+   * started, whichever is first: the start is over, and work put off until then can run.
+   */
+  onStarted?: () => void;
 }
+
+// A collector that fails as it starts is restarted and may never say it started; the start is
+// taken to be over after this long regardless.
+const START_SETTLE_MS = 2000;
 
 export interface EpisodeSummary {
   reason: string;
@@ -77,6 +86,15 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
 
   const shared = new Map<string, unknown>();
   const supervisors: CollectorSupervisor[] = [];
+  const notYetStarted = new Set(config.collectors.filter((c) => c.enabled).map((c) => c.name));
+  let startSettleTimer: NodeJS.Timeout | undefined;
+  let onStarted = options.onStarted;
+  const startSettled = (): void => {
+    clearTimeout(startSettleTimer);
+    const call = onStarted;
+    onStarted = undefined;
+    call?.();
+  };
   const hooks = {
     control,
     events,
@@ -87,6 +105,9 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
       for (const supervisor of supervisors) {
         if (supervisor.config.name !== from) supervisor.send({ type: 'shared', topic, value });
       }
+    },
+    started(supervisor: CollectorSupervisor) {
+      if (notYetStarted.delete(supervisor.config.name) && notYetStarted.size === 0) startSettled();
     },
     endEpisode(from: string, reason: string) {
       requestStop(reason, { requested_by: from });
@@ -137,6 +158,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   // Workers boot in threads of their own while this thread finishes its setup; none of their
   // messages is handled before the setup below, which is synchronous, is done.
   for (const supervisor of supervisors) supervisor.start();
+  startSettleTimer = setTimeout(startSettled, START_SETTLE_MS).unref();
   logger.info(`episode ${config.episode} of vm ${config.vm} recording into ${config.runDir}`);
 
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -161,6 +183,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     options.durationS === undefined ? null : setTimeout(() => requestStop('duration', { duration_s: options.durationS }), options.durationS * 1000);
 
   await stopRequested;
+  clearTimeout(startSettleTimer);
   if (durationTimer !== null) clearTimeout(durationTimer);
 
   await stopWithinGrace(supervisors, config.stopGraceMs, hurried.signal);

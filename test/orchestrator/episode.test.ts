@@ -63,6 +63,22 @@ test('rows of two workers land on one timeline with the events', async (t) => {
   );
 });
 
+test('onStarted is called once, when every collector has said collector_started', async (t) => {
+  const runDir = tempDir(t);
+  const config = testEpisodeConfig(runDir, [
+    { name: 'a', fixture: 'ticking', options: { interval_ms: 10 } },
+    { name: 'b', fixture: 'ticking', options: { interval_ms: 15 } },
+  ]);
+  const startedWhenCalled: number[] = [];
+  await runEpisode(config, {
+    logger: quietLogger(),
+    handleSignals: false,
+    durationS: 0.6,
+    onStarted: () => startedWhenCalled.push(named(runDir, 'collector_started').length),
+  });
+  assert.deepEqual(startedWhenCalled, [2]);
+});
+
 test('a collector sleeping between samples stops at once', async (t) => {
   const runDir = tempDir(t);
   const config = testEpisodeConfig(runDir, [{ name: 'sleepy', fixture: 'ticking', options: { interval_ms: 60_000 } }]);

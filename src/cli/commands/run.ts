@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../../config/load-config';
 import { EXIT_CODES } from '../../errors';
 import { closeLogger } from '../../log/close-logger';
-import { createLazyLogger } from '../../log/lazy-logger';
+import { createHeldLogger } from '../../log/held-logger';
 import { runEpisode } from '../../orchestrator/episode';
 import { LOG_LEVELS, withConfigOption } from '../common-args';
 
@@ -44,11 +44,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ...(argv['run-dir'] === undefined ? {} : { runDir: argv['run-dir'] }),
       ...(argv['log-level'] === undefined ? {} : { logLevel: argv['log-level'] }),
     });
-    const logger = createLazyLogger({ level: config.logLevel, runDir: config.runDir });
+    // Lines are held while the collectors start (see held-logger.ts).
+    const { logger, release } = createHeldLogger({ level: config.logLevel, runDir: config.runDir });
     try {
       const summary = await runEpisode(config, {
         logger,
         handleSignals: true,
+        onStarted: release,
         ...(argv.duration === undefined ? {} : { durationS: argv.duration }),
       });
       const rows = Object.entries(summary.collectors)
