@@ -2,7 +2,7 @@
 // problem in the file is found and thrown together as one ConfigError, each with its line, so a
 // bad config never starts an episode and is fixed in one pass.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { YAMLException } from 'js-yaml';
 import type { LogLevel } from '../collectors/contract';
@@ -32,7 +32,7 @@ const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'restart', 
 export async function loadConfig(configPath: string, overrides: ConfigOverrides = {}): Promise<EpisodeConfig> {
   const absolutePath = resolve(configPath);
   const configDir = dirname(absolutePath);
-  const bytes = await readConfigFile(configPath);
+  const bytes = readConfigFile(configPath);
   const document = parseDocument(bytes.toString('utf8'), configPath);
   const problems = new ProblemList(configPath, document.lines);
   const data = interpolateEnv(document.data, overrides.env ?? process.env, [], problems);
@@ -80,9 +80,11 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   };
 }
 
-async function readConfigFile(configPath: string): Promise<Buffer> {
+// Read at once: a file of a few KB, and reading it asynchronously made libuv create its thread
+// pool's four threads for it, on the start's critical path, before any worker existed.
+function readConfigFile(configPath: string): Buffer {
   try {
-    return await readFile(configPath);
+    return readFileSync(configPath);
   } catch (err) {
     throw new VmtelError('VMTEL_CONFIG_UNREADABLE', `cannot read config file ${configPath}: ${(err as Error).message}`, { cause: err });
   }
