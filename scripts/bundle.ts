@@ -6,6 +6,7 @@
 // compiled tree beside it (dist/src) is what the tests import in-thread. See docs/build.md.
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';
+import { BUNDLE_OPTIONS } from './bundle-options';
 
 const DIST = join(__dirname, '..');
 const OUT = join(DIST, 'bundle');
@@ -17,21 +18,12 @@ buildSync({
     'collector-worker': join(DIST, 'src', 'orchestrator', 'collector-worker.js'),
   },
   outdir: OUT,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
+  ...BUNDLE_OPTIONS,
   // winston is loaded only after the collectors have started (held-logger.ts): left out, it is not
   // even parsed before then.
   external: ['winston'],
-  // Without comments and whitespace the CLI is a third smaller, and pure ASCII: the comments of
-  // its dependencies hold a few non-ASCII characters, which made Node read the whole file as a
-  // two-byte string (8 ms to read and decode here, against 4). Names are kept, so a stack trace
-  // still names its functions; the linked source map gives file and line with --enable-source-maps.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // File and line in src/ for a stack trace, with node --enable-source-maps.
   sourcemap: 'linked',
-  logLevel: 'warning',
   logOverride: {
     // A `module:` collector is a user's file, loaded by its path at run time: never bundled.
     'unsupported-require-call': 'silent',

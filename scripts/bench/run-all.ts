@@ -9,6 +9,7 @@ import { ensureCommand } from './ensure-command';
 import { computeFigures } from './figures';
 import { describeMachine, loadNow } from './machine';
 import { writeResultsJson, writeResultsSection } from './report';
+import { buildStartFloors } from './start-floors';
 import { runSuite } from './suite';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const startedMs = performance.now();
   const date = new Date().toISOString().replace(/\.\d+Z$/, ' UTC').replace('T', ' ');
-  const raw = await withBenchDir((dir) => runSuite(runs, idleRuns, buildCRawReader(dir), (line) => process.stdout.write(`${line}\n`)));
+  const raw = await withBenchDir((dir) =>
+    runSuite(runs, idleRuns, buildCRawReader(dir), buildStartFloors(dir), (line) => process.stdout.write(`${line}\n`)),
+  );
   machine.loadAfter = loadNow();
   const figures = computeFigures(raw);
   const command = runs === DEFAULT_RUNS && idleRuns === DEFAULT_IDLE_RUNS ? 'npm run bench' : `npm run bench -- --runs ${runs} --idle-runs ${idleRuns}`;

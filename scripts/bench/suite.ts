@@ -2,7 +2,7 @@
 // the raw reader) so that every comparison is made under the same machine load.
 import { runAlignment, runRawAlignment, type AlignmentRun, type RawAlignment } from './alignment-run';
 import { runVmtelFlood, type FloodRun } from './flood-run';
-import { runBareWorkers } from './bare-workers';
+import type { StartFloors } from './start-floors';
 import { runIdle, type IdleRun } from './idle-run';
 import { runNoNewline, type NoNewlineRun } from './no-newline-run';
 import { runSocatCopy } from './socat-copy';
@@ -37,8 +37,17 @@ export interface RawResults {
   noNewline: { small: NoNewlineRun[]; large: NoNewlineRun[] };
   idle: IdleRun[];
   idleBusyAgent: IdleRun[];
-  /** Spawn to the last of N empty workers running, in a bare Node process: the start floor. */
-  bareWorkers: { five: number[]; one: number[] };
+  /** Spawn to the last of N empty workers running, in the two start floors (start-floors.ts). */
+  startFloors: { five: FloorRun[]; one: FloorRun[] };
+}
+
+export interface FloorRun {
+  bareMs: number;
+  cliMs: number;
+}
+
+async function floorRun(floors: StartFloors, workers: number): Promise<FloorRun> {
+  return { bareMs: await floors.bare(workers), cliMs: await floors.cli(workers) };
 }
 
 type Log = (line: string) => void;
@@ -64,8 +73,8 @@ async function interleaved<A, B>(runs: number, log: Log, [aWhat, a]: [string, ()
   return results;
 }
 
-/** Every scenario; `cRawReader` is the compiled raw-reader.c. */
-export async function runSuite(runs: number, idleRuns: number, cRawReader: string, log: Log): Promise<RawResults> {
+/** Every scenario; `cRawReader` is the compiled raw-reader.c, `floors` the built start floors. */
+export async function runSuite(runs: number, idleRuns: number, cRawReader: string, floors: StartFloors, log: Log): Promise<RawResults> {
   const { rowBytes } = LOADS;
   const { alignmentRatePerSec: rate, alignmentSeconds: seconds } = LOADS;
   const [socat, vmtelFlood] = await interleaved(
@@ -74,8 +83,8 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
     ['socat copy', () => runSocatCopy(LOADS.floodRows, rowBytes)],
     ['vmtel flood', () => runVmtelFlood(LOADS.floodRows, rowBytes)],
   );
-  // Start latency's floor, next to the runs it is the floor of (the flood runs start guest_agent alone).
-  const bareOne = await repeat(runs, 'bare Node, 1 empty worker', log, () => runBareWorkers(1));
+  // Start latency's floors, next to the runs they are the floors of (the flood runs start guest_agent alone).
+  const floorsOne = await repeat(runs, 'start floors, 1 empty worker', log, () => floorRun(floors, 1));
   const [rawReader, vmtelAlignment] = await interleaved(
     runs,
     log,
@@ -92,11 +101,11 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
     small: await repeat(runs, 'no newline, 256 MiB', log, () => runNoNewline(small, rowBytes)),
     large: await repeat(runs, 'no newline, 1 GiB', log, () => runNoNewline(large, rowBytes)),
   };
-  // Each idle episode next to the start floor of its five workers, under the same load.
-  const [bareFive, idle] = await interleaved(
+  // Each idle episode next to the start floors of its five workers, under the same load.
+  const [floorsFive, idle] = await interleaved(
     idleRuns,
     log,
-    ['bare Node, 5 empty workers', () => runBareWorkers(5)],
+    ['start floors, 5 empty workers', () => floorRun(floors, 5)],
     ['idle episode', () => runIdle(LOADS.idleWindowS, LOADS.idleAgentRowsPerSec)],
   );
   const idleBusyAgent = await repeat(idleRuns, 'idle episode, agent at 10 rows/s', log, () => runIdle(LOADS.idleWindowS, LOADS.busyAgentRowsPerSec));
@@ -107,6 +116,6 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
     noNewline,
     idle,
     idleBusyAgent,
-    bareWorkers: { five: bareFive, one: bareOne },
+    startFloors: { five: floorsFive, one: floorsOne },
   };
 }
