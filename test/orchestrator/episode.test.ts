@@ -79,6 +79,30 @@ test('onStarted is called once, when every collector has said collector_started'
   assert.deepEqual(startedWhenCalled, [2]);
 });
 
+test('onStarted is called 2 s after the workers started when a collector never starts', async (t) => {
+  const runDir = tempDir(t);
+  const config = testEpisodeConfig(
+    runDir,
+    [
+      { name: 'a', fixture: 'ticking', options: { interval_ms: 10 } },
+      { name: 'broken', fixture: 'unloadable' },
+    ],
+    { restart: { maxRestarts: 1, initialDelayMs: 40, maxDelayMs: 40, resetAfterMs: 60_000 } },
+  );
+  const startedAtMs = performance.now();
+  const calls: Array<{ afterMs: number; started: unknown[] }> = [];
+  await runEpisode(config, {
+    logger: quietLogger(),
+    handleSignals: false,
+    durationS: 2.5,
+    onStarted: () => calls.push({ afterMs: performance.now() - startedAtMs, started: named(runDir, 'collector_started').map((e) => e['source']) }),
+  });
+  assert.equal(calls.length, 1);
+  assert.deepEqual(calls[0]!.started, ['a']);
+  assert.ok(calls[0]!.afterMs >= 2000, `called after ${calls[0]!.afterMs} ms`);
+  assert.equal(named(runDir, 'collector_gave_up').length, 1, 'the broken collector was given up on');
+});
+
 test('a collector sleeping between samples stops at once', async (t) => {
   const runDir = tempDir(t);
   const config = testEpisodeConfig(runDir, [{ name: 'sleepy', fixture: 'ticking', options: { interval_ms: 60_000 } }]);
