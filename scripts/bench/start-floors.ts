@@ -10,9 +10,10 @@ import { buildSync } from 'esbuild';
 import { withDeadline } from '../../test/helpers/wait-for';
 import { BUNDLE_OPTIONS } from '../bundle-options';
 
+/** Each: ms from spawn() to the last of `workers` empty workers running. */
 export interface StartFloors {
-  /** Spawn to the last of `workers` empty workers running, ms: bare, and after yargs. */
   bare(workers: number): Promise<number>;
+  /** The same after yargs has parsed a `vmtel run` command line. */
   cli(workers: number): Promise<number>;
 }
 

@@ -33,8 +33,12 @@ function lineOf(level: string | undefined, args: unknown[]): LogEntry | null {
   return isPlainObject(fields) && !('message' in fields) ? { ...fields, level, message: first } : null;
 }
 
+// An object literal's fields spread as winston would take them; an Error's message and stack are
+// not enumerable, so an Error (or any other class) goes to winston itself.
 function isPlainObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** A logger whose lines are held, and winston not loaded, until release(). */

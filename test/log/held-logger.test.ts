@@ -58,8 +58,13 @@ test('a call form the holder does not know goes to winston at once, after the li
   logger.log('warn', 'by level name');
   logger.info('direct');
   await closeLogger(logger);
+  const again = createHeldLogger({ level: 'error', runDir, terminal: false });
+  again.logger.error('with an error', new Error('its own message'));
+  await closeLogger(again.logger);
+  const lines = readJsonl(join(runDir, LOG));
   assert.deepEqual(
-    readJsonl(join(runDir, LOG)).map((l) => l['message']),
-    ['held', 'by level name', 'direct'],
+    lines.map((l) => l['message']),
+    ['held', 'by level name', 'direct', 'with an error its own message'],
   );
+  assert.match(String(lines[3]!['stack']), /its own message/);
 });
