@@ -4,6 +4,7 @@
 // its collectors.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { LOG_LEVELS } from '../../src/collectors/contract';
 import { startEmptyWorkers } from './empty-workers';
 
 void yargs(hideBin(process.argv))
@@ -16,7 +17,7 @@ void yargs(hideBin(process.argv))
         .option('config', { type: 'string', demandOption: true, describe: 'The per-VM YAML file' })
         .option('run-dir', { type: 'string', describe: "Where the episode's files go" })
         .option('duration', { type: 'number', describe: 'Stop after this many seconds' })
-        .option('log-level', { choices: ['error', 'warn', 'info', 'debug'], describe: 'Terminal log level' })
+        .option('log-level', { choices: LOG_LEVELS, describe: 'Terminal log level' })
         .option('done-exit-code', { type: 'number', default: 0, describe: 'Exit code when the episode ended normally' })
         .option('workers', { type: 'number', demandOption: true, describe: 'Empty workers to start' }),
     (argv) => startEmptyWorkers(argv.workers),

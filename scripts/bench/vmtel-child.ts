@@ -11,10 +11,10 @@ import { waitFor, withDeadline } from '../../test/helpers/wait-for';
 import { liveThreadsCpuMs, processCpuMs, processMemory, reapedChildrenCpuMs, type Memory } from './proc-usage';
 import { CLI_SCRIPT } from '../../src/pm2/pm2-app';
 
-// The CLI as it ships (the bundle), from dist/scripts/bench.
 // How often the harness looks for collector_started events while vmtel starts.
 const STARTED_POLL_MS = 250;
 
+// The CLI as it ships (the bundle), from dist/scripts/bench.
 export const CLI = join(__dirname, '..', '..', '..', CLI_SCRIPT);
 
 export interface VmtelEvent {

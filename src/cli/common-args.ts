@@ -1,8 +1,6 @@
 // The `--config` option shared by every command that reads a per-VM YAML file.
 import type { Argv } from 'yargs';
 
-export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
-
 /** Adds the required `--config FILE` option. */
 export function withConfigOption<T>(yargs: Argv<T>): Argv<T & { config: string }> {
   return yargs.option('config', {

@@ -9,7 +9,9 @@
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import type { ControlBlock } from '../control/control-block';
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** vmtel's log levels, most severe first. */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface CollectorLog {
   error(message: string, fields?: Record<string, unknown>): void;

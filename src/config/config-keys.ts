@@ -1,5 +1,6 @@
 // The keys a config file may hold outside a kind's own options, declared as option specs so they
 // are checked, defaulted and described by the same code as every collector option.
+import { LOG_LEVELS } from '../collectors/contract';
 import type { IntegerSpec, OptionSpec, PathSpec, StringSpec } from './option-spec';
 
 // vm and episode name the pm2 app and folders of the run dir: no spaces, slashes or leading dot.
@@ -22,7 +23,7 @@ const flushMs: IntegerSpec = {
 export const TOP_LEVEL_SCHEMA = {
   vm: { type: 'string', pattern: NAME_PATTERN, patternDoc: NAME_DOC, doc: 'name of the VM; names the pm2 app and the run dir' },
   episode: { type: 'string', pattern: NAME_PATTERN, patternDoc: NAME_DOC, doc: 'name of the experiment episode' },
-  log_level: { type: 'string', oneOf: ['error', 'warn', 'info', 'debug'], default: 'info', doc: 'lowest level written to the log' },
+  log_level: { type: 'string', oneOf: LOG_LEVELS, default: 'info', doc: 'lowest level written to the log' },
   stop_grace_ms: {
     type: 'integer',
     // Three seconds lets a collector flush a large batch and close its sockets even on a busy host.

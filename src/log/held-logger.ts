@@ -5,6 +5,7 @@
 // winston has loaded. Nothing is lost: anything else asked of the logger (closing it, say)
 // releases it first.
 import type { LogEntry } from 'winston';
+import { LOG_LEVELS } from '../collectors/contract';
 import type { Logger, LoggerOptions } from './logger';
 import { LOGGED_AT } from './logged-at';
 
@@ -16,7 +17,7 @@ export interface HeldLogger {
 
 type Fields = Record<string | symbol, unknown>;
 
-const LEVEL_METHODS: ReadonlySet<string> = new Set(['error', 'warn', 'info', 'debug']);
+const LEVEL_METHODS: ReadonlySet<string> = new Set(LOG_LEVELS);
 
 // The call forms vmtel uses, turned into the line winston would make of them: (message) and
 // (message, fields) for a level method, (line) for log(). Any other form is left to winston.

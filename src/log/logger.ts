@@ -3,7 +3,7 @@
 // the data (telemetry files, events.jsonl) never depends on them.
 import { join } from 'node:path';
 import winston from 'winston';
-import type { LogLevel } from '../collectors/contract';
+import { LOG_LEVELS, type LogLevel } from '../collectors/contract';
 import { LOG_FILE } from '../run-dir-files';
 import { LOGGED_AT } from './logged-at';
 
@@ -67,7 +67,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       silent: options.terminal === false,
       // Every level to stderr: stdout is left to commands that print results (validate).
-      stderrLevels: ['error', 'warn', 'info', 'debug'],
+      stderrLevels: [...LOG_LEVELS],
       format: consoleFormat,
     }),
   ];

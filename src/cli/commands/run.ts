@@ -6,7 +6,8 @@ import { EXIT_CODES } from '../../errors';
 import { closeLogger } from '../../log/close-logger';
 import { createHeldLogger } from '../../log/held-logger';
 import { runEpisode } from '../../orchestrator/episode';
-import { LOG_LEVELS, withConfigOption } from '../common-args';
+import { LOG_LEVELS } from '../../collectors/contract';
+import { withConfigOption } from '../common-args';
 
 interface RunArgs {
   config: string;
