@@ -33,4 +33,5 @@ test('the demo records all five sources from the simulated VM and prints their s
   const qmpEvents = readJsonl(join(runDir, 'events.jsonl')).filter((e) => e['event'] === 'qmp_event').map((e) => e['qmp_event']);
   assert.deepEqual(qmpEvents, ['STOP', 'RESUME']);
   assert.match(stdout, /guest_agent_stalled 1/);
+  assert.match(stdout, /^ {2}qmp_event 2 \(STOP 1, RESUME 1\)$/m, 'the summary names the QMP events');
 });
