@@ -5,7 +5,7 @@ import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VmtelError } from '../errors';
 import { VMTEL_VERSION } from '../version';
-// import { checkCommand } from './commands/check';
+import { checkCommand } from './commands/check';
 import { initCommand } from './commands/init';
 import { runCommand } from './commands/run';
 import { simCommand } from './commands/sim';
@@ -15,11 +15,10 @@ import { HELP_EPILOGUE } from './help-epilogue';
 import { reportError } from './report-error';
 import { usageError } from './usage-error';
 
-// Every command, in the order `vmtel --help` lists them. Add a command here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argv type
+// Every command, in the order `vmtel --help` lists them (each has its own argv type). Add a command here.
 const COMMANDS: ReadonlyArray<CommandModule<object, any>> = [
   runCommand,
-  // checkCommand,
+  checkCommand,
   validateCommand,
   initCommand,
   summaryCommand,
