@@ -21,6 +21,7 @@ const USAGE_CASES: Array<{ args: string[]; line: RegExp }> = [
   { args: ['run', '-c', 'x.yaml', '--duration', '2147484'], line: /^vmtel: --duration: expected a positive number of seconds, at most 2147483, got 2147484 \[VMTEL_USAGE\]$/ },
   { args: ['run', '-c', 'x.yaml', '--duration', '1e9'], line: /^vmtel: --duration: .* got 1000000000 \[VMTEL_USAGE\]$/ },
   { args: ['run', '-c', 'x.yaml', '--duration', '0'], line: /^vmtel: --duration: .* got 0 \[VMTEL_USAGE\]$/ },
+  { args: ['run', '-c', 'x.yaml', '--duration', 'ten'], line: /^vmtel: --duration: .* got something that is not a number \[VMTEL_USAGE\]$/ },
 ];
 
 for (const { args, line } of USAGE_CASES) {

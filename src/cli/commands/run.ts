@@ -37,7 +37,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .check((argv) => {
         const duration = argv.duration;
         if (duration !== undefined && !(duration > 0 && duration <= MAX_DURATION_S)) {
-          throw new Error(`--duration: expected a positive number of seconds, at most ${MAX_DURATION_S}, got ${duration}`);
+          // yargs turns text that is not a number into NaN; say so rather than "got NaN".
+          const got = Number.isNaN(duration) ? 'something that is not a number' : String(duration);
+          throw new Error(`--duration: expected a positive number of seconds, at most ${MAX_DURATION_S}, got ${got}`);
         }
         const done = argv['done-exit-code'];
         if (!Number.isInteger(done) || done < 0 || done > 255 || done === EXIT_CODES.runtime || done === EXIT_CODES.config) {

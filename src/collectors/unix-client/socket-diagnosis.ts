@@ -3,8 +3,13 @@
 // Shared by the collectors' waiting lines, their give-up lines and `vmtel check`.
 import { statSync } from 'node:fs';
 
+// sun_path holds 108 bytes on Linux, the last one a NUL.
+const MAX_SOCKET_PATH_BYTES = 107;
+
 /** What to tell about `path` after connecting failed with `errorCode`; `qemuOption` is the QEMU argument that creates it. */
 export function diagnoseSocket(path: string, errorCode: string, qemuOption: string): string {
+  // libuv cuts a longer path to fit sun_path and then reports the shortened one's ENOENT.
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) return `${path}: the path is too long for a unix socket (at most ${MAX_SOCKET_PATH_BYTES} bytes)`;
   switch (errorCode) {
     case 'ENOENT':
       return `${path} does not exist: QEMU has not created it yet (not started?), or its command line names another path (${qemuOption})`;
@@ -15,9 +20,6 @@ export function diagnoseSocket(path: string, errorCode: string, qemuOption: stri
       return `${path}: permission denied (${errorCode}): vmtel (uid ${process.getuid?.() ?? '?'}) needs write access to the socket and search access to its folders; run QEMU and vmtel as one user or group`;
     case 'ENOTDIR':
       return `${path}: a component of the path is not a folder`;
-    case 'ENAMETOOLONG':
-    case 'EINVAL':
-      return `${path}: the path is too long for a unix socket (at most 107 bytes)`;
     default:
       return `${path}: ${errorCode}`;
   }

@@ -11,17 +11,21 @@ const WARN_AFTER_S = 15;
 
 /** Reports one wait for `what` through `log`; a new wait needs a new WaitReport. */
 export class WaitReport {
-  private readonly startMs = performance.now();
+  private readonly startMs: number;
   private nextS = MILESTONES_S[0]!;
 
+  /** `nowMs` is the clock (a test's own, else performance.now). */
   constructor(
     private readonly log: CollectorLog,
     private readonly what: string,
-  ) {}
+    private readonly nowMs: () => number = () => performance.now(),
+  ) {
+    this.startMs = nowMs();
+  }
 
   /** Seconds since the wait began. */
   get waitedS(): number {
-    return (performance.now() - this.startMs) / 1000;
+    return (this.nowMs() - this.startMs) / 1000;
   }
 
   /** Another look failed because of `diagnosis`; logs a line when a milestone has passed. */
