@@ -67,6 +67,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .map(([name, c]) => `${name}=${c.rows}`)
         .join(' ');
       logger.info(`episode stopped (${summary.reason}) after ${summary.durationS.toFixed(1)} s; rows ${rows}`);
+      // An episode without a single row is not a success to pass over in silence: every source
+      // was missing or gave up, and the lines above say why.
+      if (Object.values(summary.collectors).every((c) => c.rows === 0)) {
+        logger.warn('no source recorded a single row: see the waiting and give-up lines above, or run vmtel check --config FILE');
+      }
       process.exitCode = argv['done-exit-code'];
     } catch (err) {
       logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
