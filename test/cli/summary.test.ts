@@ -34,6 +34,12 @@ test('an episode with a crash: the whole span, each process part, the gap betwee
   await waitFor('rows of the first process', () => readJsonl(join(runDir, 'telemetry-tick.jsonl')).length >= 30, 10_000);
   first.child.kill('SIGKILL');
   await withDeadline('the killed vmtel to end', first.exited, 5000);
+  const interrupted = await summaryJson(t, runDir);
+  assert.equal(interrupted.state, 'interrupted');
+  assert.equal(interrupted.counts_from, 'files');
+  // Whole lines: a kill may have cut the last one short.
+  assert.equal(interrupted.sources[0]!.rows, readFileSync(join(runDir, 'telemetry-tick.jsonl'), 'utf8').split('\n').length - 1);
+  assert.deepEqual(interrupted.processes.map((p) => p.end), ['died']);
   const second = await runVmtel(t, ['run', '--config', config, '--duration', '0.5']);
   assert.equal(second.code, 0, second.stderr);
 
