@@ -43,6 +43,10 @@ function checkQemuPidfile(subject: string, pidfile: string): CheckResult {
   const comm = readTextIfPresent(`/proc/${pid}/comm`)?.trim();
   if (comm === undefined) return fail(subject, `${pidfile} names pid ${pid}, which is not running: a pid file left by an earlier run?`);
   if (!/qemu/i.test(comm)) return fail(subject, `${pidfile} names pid ${pid}, which is "${comm}", not QEMU: is it QEMU's -pidfile?`);
+  // I/O counters of another user's process need ptrace rights; the collector records without them.
+  if (!readable(`/proc/${pid}/io`)) {
+    return note(subject, `${pidfile} names pid ${pid}, a live ${comm}; /proc/${pid}/io is not readable: rows will lack I/O counters (run vmtel as QEMU's user, or as root)`);
+  }
   return ok(subject, `${pidfile} names pid ${pid}, a live ${comm}`);
 }
 
