@@ -11,14 +11,23 @@ import { CLI_SCRIPT } from '../src/pm2/pm2-app';
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, CLI_SCRIPT);
 const EPISODE_S = 10;
-// Faults a researcher will meet for real: a burst of garbage from the guest, the VM paused and
-// resumed, the agent going quiet. Each is visible in the summary's drops and events.
-const SIM_SCRIPT = '2s:agent-malformed=3,4s:qmp-stop,5s:qmp-cont,6s:agent-silence=3s';
+// Faults a researcher will meet for real, each visible in the summary's drops and events. They
+// are announced before the episode starts: the warnings they cause are the demo working.
+const FAULTS = [
+  { at: '2s', cue: 'agent-malformed=3', what: 'the guest sends 3 malformed lines', why: 'dropped, counted as malformed_json, warned about once' },
+  { at: '4s', cue: 'qmp-stop', what: 'the VM is paused', why: 'a QMP STOP event; the paused guest agent goes quiet' },
+  { at: '5s', cue: 'qmp-cont', what: 'the VM resumes', why: 'a QMP RESUME event; rows flow again' },
+  { at: '6s', cue: 'agent-silence=3s', what: 'the guest agent stops writing for 3 s', why: 'a guest_agent_stalled warning and event' },
+];
+const SIM_SCRIPT = FAULTS.map((fault) => `${fault.at}:${fault.cue}`).join(',');
 
 async function main(): Promise<void> {
   // VMTEL_DEMO_RUN_DIR lets a test keep the demo's files in its own temp dir.
   const runDir = process.env['VMTEL_DEMO_RUN_DIR'] ?? join(ROOT, 'runs', `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   process.stdout.write(`vmtel demo: a simulated VM and a ${EPISODE_S} s episode in ${runDir}\n\n`);
+  process.stdout.write('Faults injected on purpose, to show how vmtel records them (the warnings below are expected):\n');
+  for (const fault of FAULTS) process.stdout.write(`  at ${fault.at.padEnd(3)} ${fault.what}: ${fault.why}\n`);
+  process.stdout.write('\n');
 
   const sim = spawn(process.execPath, [CLI, 'sim', '--run-dir', runDir, '--script', SIM_SCRIPT, '--agent-rate', '20'], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -7,6 +7,8 @@ export function withConfigOption<T>(yargs: Argv<T>): Argv<T & { config: string }
     alias: 'c',
     type: 'string',
     demandOption: true,
+    // Without it `-c` alone reads as an empty path, which normalize turns into ".".
+    requiresArg: true,
     normalize: true,
     describe: "The VM's YAML config file",
   });

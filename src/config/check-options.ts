@@ -1,10 +1,11 @@
 // Checks the keys of one YAML mapping against an option schema: each present value is checked,
 // missing required ones are reported, defaults are filled, unknown keys are named with the key
 // the user probably meant. Every problem goes to the list; checking never stops early.
-import { checkValue, expectation } from './check-value';
+import { checkInterpolated, expectation } from './check-value';
 import { describeValue, isMapping } from './describe-value';
 import { didYouMean } from './did-you-mean';
-import type { KeyPath } from './key-lines';
+import type { EnvOrigins } from './interpolate-env';
+import { formatKeyPath, type KeyPath } from './key-lines';
 import { defaultOptions, type PathBases } from './option-defaults';
 import type { OptionSchema, OptionSpec, OptionsOf } from './option-spec';
 import type { ProblemList } from './problem-list';
@@ -14,6 +15,8 @@ export interface MappingPlace {
   at: KeyPath;
   problems: ProblemList;
   bases: PathBases;
+  /** Which values came from environment variables (interpolateEnv). */
+  origins: EnvOrigins;
 }
 
 /**
@@ -40,7 +43,7 @@ export function checkOptions<S extends OptionSchema>(mapping: Record<string, unk
 /** The checked value of one optional key; undefined when it is absent or wrong (then reported). */
 export function checkKey(mapping: Record<string, unknown>, key: string, spec: OptionSpec, place: MappingPlace): unknown {
   if (!Object.hasOwn(mapping, key)) return undefined;
-  const checked = checkValue(spec, mapping[key], place.bases);
+  const checked = checkInterpolated(spec, mapping[key], place.origins.get(formatKeyPath([...place.at, key])), place.bases);
   if (checked.ok) return checked.value;
   place.problems.add([...place.at, key], checked.message);
   return undefined;

@@ -4,6 +4,7 @@
 import { describeValue } from './describe-value';
 import { didYouMean } from './did-you-mean';
 import { resolvePathOption, type PathBases } from './option-defaults';
+import type { EnvOrigin } from './interpolate-env';
 import type { IntegerSpec, NumberSpec, OptionSpec } from './option-spec';
 
 export type Checked = { ok: true; value: unknown } | { ok: false; message: string };
@@ -37,6 +38,31 @@ export function checkValue(spec: OptionSpec, value: unknown, bases: PathBases): 
     default:
       throw new Error(`unknown option type in ${JSON.stringify(spec)}`);
   }
+}
+
+// A number as YAML would read it unquoted: what the user means when a variable holds "500".
+const NUMBER_TEXT = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * checkValue for a value that may have come from environment variables (`origin`). A value that
+ * was one whole `${NAME}` is read as the spec's type (its text "500" as the number 500, "true" as
+ * true), as if the variable's text stood in the file unquoted; the message names the variable.
+ */
+export function checkInterpolated(spec: OptionSpec, value: unknown, origin: EnvOrigin | undefined, bases: PathBases): Checked {
+  if (origin === undefined || typeof value !== 'string') return checkValue(spec, value, bases);
+  const typed = origin.whole ? fromText(spec, value) : value;
+  const checked = checkValue(spec, typed, bases);
+  if (checked.ok) return checked;
+  const names = origin.names.map((name) => `\${${name}}`).join(', ');
+  const numeric = spec.type === 'integer' || spec.type === 'number' || spec.type === 'boolean';
+  const how = numeric && !origin.whole ? `; a variable is read as a ${spec.type} only when it is the whole value` : '';
+  return { ok: false, message: `${checked.message}, from ${names}${how}` };
+}
+
+function fromText(spec: OptionSpec, text: string): unknown {
+  if ((spec.type === 'integer' || spec.type === 'number') && NUMBER_TEXT.test(text.trim())) return Number(text);
+  if (spec.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
 }
 
 /** What `spec` accepts, in words: `a positive integer (milliseconds)`, `one of a, b`. */

@@ -11,7 +11,7 @@ import { checkKey, checkOptions, mappingAt, reportUnknownKeys, type MappingPlace
 import { ConfigError } from './config-error';
 import { RESTART_SCHEMA, RUN_DIR_SPEC, TOP_LEVEL_SCHEMA } from './config-keys';
 import type { CollectorConfig, EpisodeConfig } from './episode-config';
-import { interpolateEnv, type Environment } from './interpolate-env';
+import { interpolateEnv, type Environment, type EnvOrigins } from './interpolate-env';
 import { parseYaml, type YamlDocument } from './key-lines';
 import { reportOutputClashes } from './output-files';
 import { ProblemList } from './problem-list';
@@ -35,19 +35,20 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const bytes = readConfigFile(configPath);
   const document = parseDocument(bytes.toString('utf8'), configPath);
   const problems = new ProblemList(configPath, document.lines);
-  const data = interpolateEnv(document.data, overrides.env ?? process.env, [], problems);
+  const origins: EnvOrigins = new Map();
+  const data = interpolateEnv(document.data, overrides.env ?? process.env, [], problems, origins);
   // An empty or comments-only file parses to undefined or null: "got nothing", not an empty mapping.
   const top = mappingAt(data ?? undefined, 'a mapping of settings (vm, episode, collectors, ...)', [], problems);
   if (top === undefined) throw problems.toError();
 
-  const topPlace: MappingPlace = { at: [], problems, bases: { configDir, runDir: configDir } };
+  const topPlace: MappingPlace = { at: [], problems, bases: { configDir, runDir: configDir }, origins };
   reportUnknownKeys(top, TOP_LEVEL_KEYS, topPlace);
   const settings = checkOptions(top, TOP_LEVEL_SCHEMA, topPlace);
   // Checked even when --run-dir wins: a wrong key is wrong whatever the command line says.
   const configured = checkKey(top, 'run_dir', RUN_DIR_SPEC, topPlace) as string | undefined;
   const runDir = overrides.runDir === undefined ? (configured ?? runDirWithoutKey(configDir, settings)) : resolve(overrides.runDir);
   const restart = checkRestart(top['restart'], topPlace);
-  const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms });
+  const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms, origins });
   reportOutputClashes(collectors.configs, runDir, problems);
   problems.throwIfAny();
 

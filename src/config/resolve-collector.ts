@@ -5,6 +5,7 @@ import { checkKey, checkOptions, mappingAt, reportUnknownKeys, type MappingPlace
 import { findDefinition } from './collector-definition';
 import { COLLECTOR_KEYS, COLLECTOR_NAME_DOC, COLLECTOR_NAME_PATTERN } from './config-keys';
 import { resolvePathOption } from './option-defaults';
+import type { EnvOrigins } from './interpolate-env';
 import type { ProblemList } from './problem-list';
 
 /** What every entry is resolved against. */
@@ -14,6 +15,7 @@ export interface CollectorBases {
   runDir: string;
   /** The top-level `flush_ms`, each entry's default. */
   flushMs: number;
+  origins: EnvOrigins;
 }
 
 const SHARED_KEYS = Object.keys(COLLECTOR_KEYS);
@@ -27,7 +29,7 @@ export interface ResolvedCollector {
 /** The entry resolved, or undefined when it is too broken to resolve (its problems are listed). */
 export async function resolveCollector(name: string, entry: unknown, bases: CollectorBases): Promise<ResolvedCollector | undefined> {
   const at = ['collectors', name];
-  const place: MappingPlace = { at, problems: bases.problems, bases: { runDir: bases.runDir, configDir: bases.configDir } };
+  const place: MappingPlace = { at, problems: bases.problems, bases: { runDir: bases.runDir, configDir: bases.configDir }, origins: bases.origins };
   if (!COLLECTOR_NAME_PATTERN.test(name)) bases.problems.add(at, `invalid collector name; expected ${COLLECTOR_NAME_DOC}`);
   // `guest_agent:` with nothing after it means "all defaults", the same as `guest_agent: {}`.
   const mapping = mappingAt(entry, "a mapping of the collector's settings", at, bases.problems);
@@ -62,14 +64,15 @@ export async function resolveCollector(name: string, entry: unknown, bases: Coll
     flushMs: flushMs ?? bases.flushMs,
     options: checkOptions(optionsMapping, definition.options, place),
   };
+  // Shaped as a config entry (a kind's options beside the shared keys, module instead of kind),
+  // so the printed config is itself a config that resolves to the same thing.
   const resolved = {
-    kind: config.kind,
-    ...(modulePath === undefined ? {} : { module: modulePath }),
+    ...(modulePath === undefined ? { kind: config.kind } : { module: modulePath }),
     enabled: config.enabled,
     output: config.outputPath,
     available_in_deployment: config.availableInDeployment,
     flush_ms: config.flushMs,
-    options: config.options,
+    ...config.options,
   };
   return { config, resolved };
 }

@@ -4,10 +4,10 @@
 // app and `vmtel run` itself reports the problem (one line in pm2's error log, exit 2).
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkValue } from '../config/check-value';
+import { checkInterpolated } from '../config/check-value';
 import { RUN_DIR_SPEC, TOP_LEVEL_SCHEMA } from '../config/config-keys';
 import { isMapping } from '../config/describe-value';
-import { interpolateEnv, type Environment } from '../config/interpolate-env';
+import { interpolateEnv, type Environment, type EnvOrigins } from '../config/interpolate-env';
 import { parseYaml, type YamlDocument } from '../config/key-lines';
 import { defaultRunDir } from '../config/load-config';
 import type { OptionSpec } from '../config/option-spec';
@@ -31,14 +31,15 @@ export function readVmSummary(configPath: string, env: Environment): VmSummary {
   const document = parseFile(configPath);
   if (document === null) return unknown;
   const problems = new ProblemList(configPath, document.lines);
-  const top = interpolateEnv(document.data, env, [], problems);
+  const origins: EnvOrigins = new Map();
+  const top = interpolateEnv(document.data, env, [], problems, origins);
   if (!isMapping(top)) return unknown;
 
   const configDir = dirname(configPath);
   const bases = { configDir, runDir: configDir };
   const valid = (spec: OptionSpec, key: string): unknown => {
     if (!Object.hasOwn(top, key)) return undefined;
-    const checked = checkValue(spec, top[key], bases);
+    const checked = checkInterpolated(spec, top[key], origins.get(key), bases);
     return checked.ok ? checked.value : undefined;
   };
   const vm = valid(TOP_LEVEL_SCHEMA.vm, 'vm') as string | undefined;

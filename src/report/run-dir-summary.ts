@@ -1,45 +1,75 @@
-// A short account of a recorded episode for a person at a terminal: what each source recorded
-// and lost, which events happened how often, and where the files are. Read from the run dir's
-// own files, so it tells the truth about what is on disk rather than what a process believed.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { readManifest } from '../orchestrator/manifest';
-import { EVENTS_FILE, LOG_FILE, MANIFEST_FILE } from '../run-dir-files';
-import { VmtelError } from '../errors';
+// `vmtel summary` as text for a person at a terminal: the episode's span and each recording
+// process's part of it, what each source recorded and lost, which events happened how often, and
+// where the files are. Rendered from summarizeEpisode(), which `--json` prints as it is; a new
+// part of the summary is a field there and a section here.
+import { summarizeEpisode, type EpisodeSummary } from '../summary/episode-summary';
 
 /** The summary of the episode in `runDir` as lines of text. */
 export function summarizeRunDir(runDir: string): string {
-  const manifest = readManifest(runDir);
-  if (manifest === null) throw new VmtelError('VMTEL_USAGE', `${runDir} holds no ${MANIFEST_FILE}: not a vmtel run dir`);
-  const lines = [
-    `episode ${manifest.episode} of vm ${manifest.vm}: ${manifest.status}` +
-      (manifest.stop_reason === null ? '' : ` (${manifest.stop_reason})`) +
-      (manifest.duration_s === null ? '' : ` after ${manifest.duration_s.toFixed(1)} s`) +
-      (manifest.orchestrator_restarts > 0 ? `, ${manifest.orchestrator_restarts} orchestrator restart(s)` : ''),
-    '',
-  ];
-  const table = [['source', 'kind', 'rows', 'bytes', 'dropped', 'status', 'file']];
-  for (const [name, c] of Object.entries(manifest.collectors)) {
-    const dropped = Object.entries(c.dropped).map(([reason, n]) => `${reason}=${n}`).join(' ') || '0';
-    table.push([name, c.kind, String(c.rows), String(c.bytes), dropped, c.status, c.output]);
-  }
-  lines.push(...alignColumns(table), '');
-  const counts = countEvents(join(runDir, EVENTS_FILE));
-  lines.push(`events (${join(runDir, EVENTS_FILE)}):`);
-  lines.push(...[...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([event, n]) => `  ${event} ${n}`));
-  lines.push('', `manifest: ${join(runDir, MANIFEST_FILE)}`, `log: ${join(runDir, LOG_FILE)}`);
-  return `${lines.join('\n')}\n`;
+  return renderSummary(summarizeEpisode(runDir));
 }
 
-function countEvents(path: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line === '') continue;
-    const event = (JSON.parse(line) as { event?: unknown }).event;
-    const name = typeof event === 'string' ? event : '(unnamed)';
-    counts.set(name, (counts.get(name) ?? 0) + 1);
+/** `summary` as the lines `vmtel summary` prints. */
+export function renderSummary(summary: EpisodeSummary): string {
+  const sections = [headLines(summary), timelineLines(summary), sourceLines(summary), eventLines(summary), fileLines(summary)];
+  return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}
+
+const STATE_WORDS: Record<EpisodeSummary['state'], string> = {
+  stopped: 'stopped',
+  running: 'running now',
+  interrupted: 'interrupted (no process stopped it; a restart would continue it)',
+};
+
+function headLines(s: EpisodeSummary): string[] {
+  const restarts = s.processes.length > 1 ? `, recorded by ${s.processes.length} processes` : '';
+  return [
+    `episode ${s.episode} of vm ${s.vm}: ${STATE_WORDS[s.state]}${s.stop_reason === null ? '' : ` (${s.stop_reason})`}`,
+    `span ${s.span_s.toFixed(1)} s, ${s.started_at} to ${s.ended_at}${s.state === 'running' ? ' (now)' : ''}${restarts}`,
+  ];
+}
+
+function timelineLines(s: EpisodeSummary): string[] {
+  if (s.processes.length === 0) return ['no process has recorded yet (events.jsonl has no episode_started)'];
+  const gaps = s.gaps.reduce((sum, gap) => sum + gap.duration_s, 0);
+  const lines = [`recorded ${s.recorded_s.toFixed(1)} s${s.gaps.length === 0 ? '' : `; ${s.gaps.length} gap(s) of ${gaps.toFixed(1)} s with nothing recorded`}:`];
+  const rows: string[][] = [];
+  s.processes.forEach((part, index) => {
+    const end = part.end === 'stopped' ? `stopped (${part.stop_reason ?? '?'})` : part.end === 'running' ? 'running' : 'died without stopping (last row or event)';
+    rows.push([`  process ${index + 1}`, `pid ${part.pid ?? '?'}`, `${clock(part.started_at)} → ${clock(part.ended_at)}`, `${part.duration_s.toFixed(1)} s`, end]);
+    const gap = s.gaps[index];
+    if (gap !== undefined) rows.push(['  gap', '', `${clock(gap.from)} → ${clock(gap.to)}`, `${gap.duration_s.toFixed(1)} s`, 'nothing recorded']);
+  });
+  return [...lines, ...alignColumns(rows)];
+}
+
+function sourceLines(s: EpisodeSummary): string[] {
+  const table = [['source', 'kind', 'rows', 'bytes', 'dropped', 'status', 'file']];
+  for (const source of s.sources) {
+    const dropped = Object.entries(source.dropped).map(([reason, n]) => `${reason}=${n}`).join(' ') || '0';
+    table.push([source.name, source.kind, String(source.rows), String(source.bytes), dropped, source.status, source.file]);
   }
-  return counts;
+  const note = s.counts_from === 'files' ? ['(rows and bytes counted in the files now; drops and status as of the last manifest)'] : [];
+  return [...alignColumns(table), ...note];
+}
+
+function eventLines(s: EpisodeSummary): string[] {
+  const lines = [`events (${s.files.events}):`];
+  for (const { event, count, names } of s.events) {
+    const detail = names === undefined ? '' : ` (${Object.entries(names).map(([name, n]) => `${name} ${n}`).join(', ')})`;
+    lines.push(`  ${event} ${count}${detail}`);
+  }
+  if (s.unreadable_event_lines > 0) lines.push(`  (${s.unreadable_event_lines} line(s) that do not parse)`);
+  return lines;
+}
+
+function fileLines(s: EpisodeSummary): string[] {
+  return [`files in ${s.run_dir}: ${s.files.manifest} (manifest), ${s.files.events}, ${s.files.log} (log)`];
+}
+
+// HH:MM:SS.mmm of an ISO stamp: the date is in the span line above.
+function clock(iso: string): string {
+  return iso.slice(11, 23);
 }
 
 function alignColumns(rows: string[][]): string[] {

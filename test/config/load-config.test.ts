@@ -62,7 +62,7 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
           output: join(runDir, 'telemetry-guest.jsonl'),
           available_in_deployment: true,
           flush_ms: 100,
-          options,
+          ...options,
         },
       },
     },
@@ -159,12 +159,12 @@ test('--run-dir and --log-level win over the file, and show in the resolved conf
 });
 
 test('${NAME} takes the variable from overrides.env, or from process.env', async (t) => {
-  const path = writeConfig(t, 'vm: ${VM}\nepisode: ep-${RUN}-${RUN}\nrun_dir: $HOME/${ROOT}\ncollectors:\n  host:\n');
+  const path = writeConfig(t, 'vm: ${VM}\nepisode: ep-${RUN}-${RUN}\nrun_dir: $$HOME/${ROOT}/$5\ncollectors:\n  host:\n');
   const config = await loadConfig(path, { env: { VM: 'win10', RUN: '7', ROOT: 'r' } });
   assert.equal(config.vm, 'win10');
   assert.equal(config.episode, 'ep-7-7');
-  // Only the braced form is a reference.
-  assert.equal(config.runDir, join(dirname(path), '$HOME', 'r'));
+  // $$ is a literal $; a $ not followed by a name or a brace is itself.
+  assert.equal(config.runDir, join(dirname(path), '$HOME', 'r', '$5'));
 
   process.env['VMTEL_TEST_VM'] = 'from-process';
   t.after(() => delete process.env['VMTEL_TEST_VM']);

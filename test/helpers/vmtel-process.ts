@@ -35,8 +35,9 @@ export async function runVmtel(
   t: Pick<TestContext, 'after'>,
   args: string[],
   timeoutMs = 20_000,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  const run = startVmtel(t, args);
+  const run = startVmtel(t, args, env);
   const code = await withDeadline(`vmtel ${args.join(' ')} to exit`, run.exited, timeoutMs);
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }

@@ -17,6 +17,11 @@ test('the demo records all five sources from the simulated VM and prints their s
   demo.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const code = await withDeadline('the demo to finish', new Promise((resolve) => demo.once('exit', resolve)), 40_000);
   assert.equal(code, 0, stdout);
+  const announced = stdout.indexOf('Faults injected on purpose');
+  assert.ok(announced >= 0 && announced < stdout.indexOf('\nsource '), `the faults are announced before the summary:\n${stdout}`);
+  for (const fault of ['at 2s  the guest sends 3 malformed lines', 'at 4s  the VM is paused', 'at 5s  the VM resumes', 'at 6s  the guest agent stops writing for 3 s']) {
+    assert.ok(stdout.includes(fault), `announces "${fault}"`);
+  }
 
   for (const source of SOURCES) {
     const row = stdout.split('\n').find((line) => line.startsWith(`${source} `));
@@ -28,4 +33,5 @@ test('the demo records all five sources from the simulated VM and prints their s
   const qmpEvents = readJsonl(join(runDir, 'events.jsonl')).filter((e) => e['event'] === 'qmp_event').map((e) => e['qmp_event']);
   assert.deepEqual(qmpEvents, ['STOP', 'RESUME']);
   assert.match(stdout, /guest_agent_stalled 1/);
+  assert.match(stdout, /^ {2}qmp_event 2 \(STOP 1, RESUME 1\)$/m, 'the summary names the QMP events');
 });

@@ -9,6 +9,10 @@ import { runEpisode } from '../../orchestrator/episode';
 import { LOG_LEVELS } from '../../collectors/contract';
 import { withConfigOption } from '../common-args';
 
+// Node's timers hold at most 2^31 - 1 ms; a longer --duration would fire at once (Node warns
+// "Timeout duration was set to 1") and end the episode after a millisecond. About 24.8 days.
+export const MAX_DURATION_S = Math.floor((2 ** 31 - 1) / 1000);
+
 interface RunArgs {
   config: string;
   'run-dir': string | undefined;
@@ -22,16 +26,21 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: 'Record one episode of one VM',
   builder: (yargs: Argv) =>
     withConfigOption(yargs)
-      .option('run-dir', { type: 'string', describe: "Where the episode's files go (overrides run_dir)" })
-      .option('duration', { type: 'number', describe: 'Stop after this many seconds' })
-      .option('log-level', { choices: LOG_LEVELS, describe: 'Terminal log level (overrides log_level)' })
+      .option('run-dir', { type: 'string', requiresArg: true, describe: "Where the episode's files go (overrides run_dir)" })
+      .option('duration', { type: 'number', requiresArg: true, describe: `Stop after this many seconds (at most ${MAX_DURATION_S}, about 24.8 days)` })
+      .option('log-level', { choices: LOG_LEVELS, requiresArg: true, describe: 'Terminal log level (overrides log_level)' })
       .option('done-exit-code', {
         type: 'number',
         default: EXIT_CODES.ok,
         describe: `Exit code when the episode ended normally (pm2's app uses ${EXIT_CODES.doneUnderPm2}; see docs/pm2.md)`,
       })
       .check((argv) => {
-        if (argv.duration !== undefined && !(argv.duration > 0)) throw new Error(`--duration: expected a positive number of seconds, got ${argv.duration}`);
+        const duration = argv.duration;
+        if (duration !== undefined && !(duration > 0 && duration <= MAX_DURATION_S)) {
+          // yargs turns text that is not a number into NaN; say so rather than "got NaN".
+          const got = Number.isNaN(duration) ? 'something that is not a number' : String(duration);
+          throw new Error(`--duration: expected a positive number of seconds, at most ${MAX_DURATION_S}, got ${got}`);
+        }
         const done = argv['done-exit-code'];
         if (!Number.isInteger(done) || done < 0 || done > 255 || done === EXIT_CODES.runtime || done === EXIT_CODES.config) {
           throw new Error(`--done-exit-code: expected an integer 0..255 other than ${EXIT_CODES.runtime} and ${EXIT_CODES.config}, got ${done}`);
@@ -58,6 +67,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .map(([name, c]) => `${name}=${c.rows}`)
         .join(' ');
       logger.info(`episode stopped (${summary.reason}) after ${summary.durationS.toFixed(1)} s; rows ${rows}`);
+      // An episode without a single row is not a success to pass over in silence: every source
+      // was missing or gave up, and the lines above say why.
+      if (Object.values(summary.collectors).every((c) => c.rows === 0)) {
+        logger.warn('no source recorded a single row: see the waiting and give-up lines above, or run vmtel check --config FILE');
+      }
       process.exitCode = argv['done-exit-code'];
     } catch (err) {
       logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));

@@ -1,18 +1,35 @@
-// `vmtel summary`: what an episode recorded, read back from its run dir.
+// `vmtel summary`: what an episode recorded, read back from its run dir, also while it runs.
 import type { Argv, CommandModule } from 'yargs';
-import { EXIT_CODES } from '../../errors';
+import { EXIT_CODES, VmtelError } from '../../errors';
 
-export const summaryCommand: CommandModule<object, { 'run-dir': string }> = {
-  command: 'summary',
-  describe: "Summarise a recorded episode: rows and drops per source, events by name, files",
+interface SummaryArgs {
+  dir: string | undefined;
+  'run-dir': string | undefined;
+  json: boolean;
+}
+
+export const summaryCommand: CommandModule<object, SummaryArgs> = {
+  command: 'summary [dir]',
+  describe: "Summarise an episode: its span and each process's part, rows and drops per source, events",
   builder: (yargs: Argv) =>
     yargs
-      .option('run-dir', { type: 'string', demandOption: true, normalize: true, describe: "The episode's run dir" })
-      .example('$0 summary --run-dir runs/vm1/ep001', 'what the episode recorded and lost'),
+      .positional('dir', { type: 'string', normalize: true, describe: "The episode's run dir" })
+      .option('run-dir', { type: 'string', requiresArg: true, normalize: true, describe: 'The run dir, as an option' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the summary as one JSON object' })
+      .check((argv) => {
+        if ((argv.dir === undefined) === (argv['run-dir'] === undefined)) {
+          throw new VmtelError('VMTEL_USAGE', 'name the run dir once: vmtel summary DIR (or --run-dir DIR)');
+        }
+        return true;
+      })
+      .example('$0 summary runs/vm1/ep001', 'what the episode recorded and lost, and when')
+      .example('$0 summary runs/vm1/ep001 --json | jq .sources', 'the same as JSON'),
   handler: async (argv) => {
     // Loaded here, not at the top: `vmtel run` loads this file too and must start fast.
-    const { summarizeRunDir } = await import('../../report/run-dir-summary.js');
-    process.stdout.write(summarizeRunDir(argv['run-dir']));
+    const { summarizeEpisode } = await import('../../summary/episode-summary.js');
+    const { renderSummary } = await import('../../report/run-dir-summary.js');
+    const summary = summarizeEpisode((argv.dir ?? argv['run-dir'])!);
+    process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
     process.exitCode = EXIT_CODES.ok;
   },
 };

@@ -5,6 +5,8 @@ import type { CollectorOutcome } from '../contract';
 import { type ConnectOutcome, connectWithRetry, type ReadTarget, type RetryPolicy } from '../unix-client/connect-with-retry';
 import { DropWarnings } from './drop-warnings';
 import { firstConnectPolicy, reconnectPolicy } from '../unix-client/retry-policies';
+import { diagnoseSocket, QEMU_SOCKET_ARGUMENT } from '../unix-client/socket-diagnosis';
+import { socketWait } from '../unix-client/socket-wait';
 import { type GuestAgentContext, GuestSession } from './session';
 
 // Reads of up to 64 KiB, into one buffer reused for the collector's life. Measured under a flood:
@@ -23,9 +25,7 @@ export async function runGuestAgent(ctx: GuestAgentContext): Promise<CollectorOu
     onRead: (chunk) => session!.read(chunk),
   };
   const connect = (policy: RetryPolicy): Promise<ConnectOutcome> =>
-    connectWithRetry(options.socket, policy, stopSignal, target, (attempt, error) =>
-      ctx.log.debug(`guest-agent: connect attempt ${attempt} failed: ${error}`),
-    );
+    connectWithRetry(options.socket, policy, stopSignal, target, socketWait(ctx.log, 'the guest agent socket', options.socket, QEMU_SOCKET_ARGUMENT.guestAgent(options.socket)));
   try {
     let outcome = await connect(firstConnectPolicy(options.connect_timeout_s));
     if (outcome.kind === 'timed_out') {
@@ -62,10 +62,10 @@ export async function runGuestAgent(ctx: GuestAgentContext): Promise<CollectorOu
 
 function reportConnectFailed(ctx: GuestAgentContext, lastError: string): void {
   const { socket, connect_timeout_s } = ctx.options;
+  // The socket itself is QEMU's: only when it refuses is the guest side worth naming.
   ctx.log.warn(
-    `guest-agent: socket ${socket} never came up after ${connect_timeout_s} s (${lastError}): the agent is not ` +
-      'running in the guest, the virtserialport device is missing from the QEMU command line, or the ' +
-      "chardev couldn't bind. 0 rows will be written.",
+    `guest-agent: gave up after ${connect_timeout_s} s: ${diagnoseSocket(socket, lastError, QEMU_SOCKET_ARGUMENT.guestAgent(socket))}. ` +
+      'No guest rows will be written.',
   );
   ctx.emit('guest_agent_connect_failed', { socket_path: socket, timeout_s: connect_timeout_s, last_error: lastError });
 }

@@ -10,6 +10,8 @@ import { readPidfile } from '../../proc/pid-file';
 import { ProcessSampler } from './process-sampler';
 import { VCPU_THREADS_TOPIC } from '../topics';
 import { VcpuThreads } from './vcpu-threads';
+import { WaitReport } from '../waiting/wait-report';
+import { diagnosePidfile } from './pidfile-diagnosis';
 
 const NS_PER_S = 1e9;
 
@@ -61,6 +63,7 @@ function watchQemuProcess(ctx: CollectorContext<OptionsOf<typeof options>>, proc
   };
   let sampler = attach();
   if (sampler === null) ctx.emit('qemu_process_waiting_for_pidfile', { pidfile });
+  const waiting = new WaitReport(ctx.log, "QEMU's pid file");
 
   return sampleEveryTick(
     ctx,
@@ -68,8 +71,12 @@ function watchQemuProcess(ctx: CollectorContext<OptionsOf<typeof options>>, proc
     (): Sample => {
       sampler ??= attach();
       if (sampler === null) {
-        if (ctx.control.monoNs() < giveUpMonoNs) return null;
+        if (ctx.control.monoNs() < giveUpMonoNs) {
+          waiting.failed(diagnosePidfile(pidfile));
+          return null;
+        }
         ctx.emit('qemu_process_pidfile_timeout', { pidfile, timeout_s: timeoutS });
+        ctx.log.warn(`qemu_process: gave up after ${timeoutS} s: ${diagnosePidfile(pidfile)}`);
         return { outcome: { reason: 'pidfile_timeout' } };
       }
       const fields = sampler.sample();

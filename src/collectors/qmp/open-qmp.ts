@@ -8,6 +8,8 @@ import type { CollectorContext } from '../contract';
 import { VmtelError } from '../../errors';
 import { connectWithRetry, type RetryPolicy } from '../unix-client/connect-with-retry';
 import { firstConnectPolicy, reconnectPolicy } from '../unix-client/retry-policies';
+import { diagnoseSocket, QEMU_SOCKET_ARGUMENT } from '../unix-client/socket-diagnosis';
+import { socketWait } from '../unix-client/socket-wait';
 import type { QmpOptions } from './options';
 import { QmpConnection, type QmpConnectionHandlers } from './qmp-connection';
 import type { JsonObject } from './qmp-message';
@@ -34,13 +36,13 @@ export async function openQmp(ctx: OpenContext, handlers: QmpConnectionHandlers,
   let inFirstWindow = !reconnecting;
   let failedSessions = 0;
   let attempts = 0;
+  const qemuArgument = QEMU_SOCKET_ARGUMENT.qmp(ctx.options.socket);
+  const waiting = socketWait(ctx.log, 'the QMP socket', ctx.options.socket, qemuArgument);
   for (;;) {
     const connection = new QmpConnection(handlers);
     const remainingS = ctx.options.connect_timeout_s - (performance.now() - startedMs) / 1000;
     const policy = inFirstWindow ? firstWindowPolicy(remainingS, failedSessions) : reconnectPolicy(failedSessions);
-    const outcome = await connectWithRetry(ctx.options.socket, policy, ctx.stopSignal, connection.readTarget, (attempt, error) =>
-      ctx.log.debug('QMP connect attempt failed', { attempt: attempts + attempt, error }),
-    );
+    const outcome = await connectWithRetry(ctx.options.socket, policy, ctx.stopSignal, connection.readTarget, waiting);
     attempts += outcome.attempts;
     if (outcome.kind === 'stopped') return null;
     let error: string;
@@ -52,11 +54,12 @@ export async function openQmp(ctx: OpenContext, handlers: QmpConnectionHandlers,
       failedSessions += 1;
       error = greeting.message;
     } else {
-      error = `${outcome.lastError} on ${ctx.options.socket}`;
+      error = diagnoseSocket(ctx.options.socket, outcome.lastError, qemuArgument);
     }
     const waitedS = (performance.now() - startedMs) / 1000;
     if (inFirstWindow && waitedS >= ctx.options.connect_timeout_s) {
       ctx.emit('qmp_connect_failed', { attempts, waited_s: waitedS, error });
+      ctx.log.warn(`qmp: gave up connecting after ${waitedS.toFixed(0)} s: ${error}`);
       if (ctx.options.stop_on_vm_exit) {
         throw new VmtelError('VMTEL_SOURCE_UNREACHABLE', `QMP socket ${ctx.options.socket} not usable after ${waitedS.toFixed(1)} s: ${error}`);
       }

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { diagnoseSocket } from '../../../src/collectors/unix-client/socket-diagnosis';
+import { tempDir } from '../../helpers/temp-dir';
+import { waitFor, withDeadline } from '../../helpers/wait-for';
+
+const QEMU_ARG = '-qmp unix:X,server=on,wait=off';
+
+// The errno connect(2) gives for `path`, as a collector meets it.
+function connectError(path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ path });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+}
+
+test('each way a socket path can be wrong gets its own diagnosis', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'file.sock');
+  writeFileSync(file, 'x');
+  const folder = join(dir, 'folder.sock');
+  mkdirSync(folder);
+  // A socket left by a process that was killed: the file stays, nobody listens.
+  const stale = join(dir, 'stale.sock');
+  const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)})`]);
+  t.after(() => holder.kill('SIGKILL'));
+  await waitFor('the socket to be bound', () => existsSync(stale));
+  holder.kill('SIGKILL');
+  await withDeadline('the holder to die', new Promise((resolve) => holder.once('exit', resolve)));
+
+  const cases: Array<[string, RegExp]> = [
+    [join(dir, 'absent.sock'), /absent\.sock does not exist: QEMU has not created it yet \(not started\?\), or its command line names another path \(-qmp unix:X,server=on,wait=off\)$/],
+    [file, /file\.sock is a regular file, not a socket: remove it and let QEMU create the socket/],
+    [folder, /folder\.sock is a folder, not a socket/],
+    [stale, /stale\.sock refuses connections: no QEMU listens on it \(it exited and left the socket, or is still starting\)$/],
+    [join(file, 'below.sock'), /below\.sock: a component of the path is not a folder$/],
+    [join(dir, 'x'.repeat(120)), /the path is too long for a unix socket \(at most 107 bytes\)$/],
+  ];
+  for (const [path, expected] of cases) {
+    const code = await connectError(path);
+    assert.match(diagnoseSocket(path, code, QEMU_ARG), expected, `${path}: ${code}`);
+  }
+  // Root connects regardless of modes, so permission is shown from its errno alone.
+  assert.match(diagnoseSocket('/run/q.sock', 'EACCES', QEMU_ARG), /^\/run\/q\.sock: permission denied \(EACCES\): vmtel \(uid \d+\) needs write access/);
+});
