@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   VMTEL_SOURCE_UNREACHABLE: "a collector could not reach its source (QEMU's QMP socket, say) within connect_timeout_s",
   VMTEL_WORKER_EXITED: 'a collector worker exited without saying it stopped or failed',
   VMTEL_WORKER_UNRESPONSIVE: 'a collector worker did not stop within stop_grace_ms and was terminated',
+  VMTEL_WORKER_BLOCKED: 'a collector thread did not turn its event loop for unresponsive_after_ms while the episode ran; it was terminated',
+  VMTEL_WORKER_OUT_OF_MEMORY: "a collector worker went over its heap limit (max_heap_mb) and was ended",
   VMTEL_INTERNAL: 'a bug in vmtel itself; the log file holds the stack',
 } as const;
 

@@ -11,9 +11,11 @@ import type {
 } from '../collectors/contract';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import { ControlBlock, STOP_STATE } from '../control/control-block';
+import { loopPulse, type LoopStall } from '../control/loop-pulse';
 import { serializeError } from '../errors';
 import { JsonlWriter } from '../sink/jsonl-writer';
 import { toJson } from '../sink/json-line';
+import { EventBudget, SUMMARY_MS, type Suppressed } from './event-budget';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
 
@@ -59,18 +61,42 @@ export async function hostCollector(
     if (state !== null) stopController.abort();
   });
 
-  const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal);
+  const budget = new EventBudget((suppressed) => reportSuppressed(channel, control, counts, suppressed));
+  const leavePulse = loopPulse.join({
+    beat: () => control.beat(setup.heartbeatSlot),
+    stalled: (stall) => {
+      if (budget.allowEvent('vmtel_stalled')) reportStall(channel, control, stall);
+    },
+  });
+  const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal, budget);
   channel.post({ type: 'started', tMonoNs: control.monoNs() });
   try {
     const outcome = await definition.run(ctx);
     writer.close();
+    budget.flush();
     channel.post({ type: 'stopped', reason: outcome.reason, counts: snapshot() });
   } catch (err) {
     writer.close();
+    budget.flush();
     channel.post({ type: 'failed', error: serializeError(err, 'VMTEL_COLLECTOR_FAILED'), counts: snapshot() });
   } finally {
+    leavePulse();
     finished.abort();
   }
+}
+
+// One summary of what the budget held back, counted in the collector's figures too.
+function reportSuppressed(channel: HostChannel, control: ControlBlock, counts: CollectorCounts, suppressed: Suppressed): void {
+  const events = suppressed.total - suppressed.log_lines;
+  if (events > 0) counts.stats['events_suppressed'] = (counts.stats['events_suppressed'] ?? 0) + events;
+  if (suppressed.log_lines > 0) counts.stats['log_lines_suppressed'] = (counts.stats['log_lines_suppressed'] ?? 0) + suppressed.log_lines;
+  channel.post({ type: 'event', tMonoNs: control.monoNs(), event: 'events_suppressed', fields: { ...suppressed, window_ms: SUMMARY_MS } });
+}
+
+// Stamped when the thread ran again: whatever its collector saw missing over the span is vmtel's.
+function reportStall(channel: HostChannel, control: ControlBlock, stall: LoopStall): void {
+  const fields = { stalled_s: Number(stall.endNs - stall.startNs) / 1e9, since_t_mono_ns: stall.startNs - control.originNs };
+  channel.post({ type: 'event', tMonoNs: stall.endNs - control.originNs, event: 'vmtel_stalled', fields });
 }
 
 function createContext(
@@ -82,6 +108,7 @@ function createContext(
   counts: CollectorCounts,
   countsChanged: () => void,
   stopSignal: AbortSignal,
+  budget: EventBudget,
 ): CollectorContext<OptionsOf<OptionSchema>> {
   // The constant head of every row, built once: source and deployability are the host's.
   const rowTag = `,"source":${JSON.stringify(setup.name)},"available_in_deployment":${setup.availableInDeployment}`;
@@ -135,9 +162,9 @@ function createContext(
         countsChanged();
       },
     },
-    log: createLog(channel),
+    log: createLog(channel, budget),
     emit(event, fields = {}) {
-      channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields });
+      if (budget.allowEvent(event)) channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields });
     },
     endEpisode(reason) {
       channel.post({ type: 'end_episode', reason });
@@ -154,11 +181,12 @@ function createContext(
 }
 
 // Every level crosses to the orchestrator: vmtel.log keeps everything and only the terminal
-// filters by log_level. Collectors log per event, never per row, so this costs little.
-function createLog(channel: HostChannel): CollectorLog {
+// filters by log_level. Collectors log per event, never per row, and the budget bounds the rest.
+function createLog(channel: HostChannel, budget: EventBudget): CollectorLog {
   const at =
     (level: LogLevel) =>
-    (message: string, fields: Record<string, unknown> = {}): void =>
-      channel.post({ type: 'log', level, message, fields });
+    (message: string, fields: Record<string, unknown> = {}): void => {
+      if (budget.allowLog()) channel.post({ type: 'log', level, message, fields });
+    };
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }

@@ -1,7 +1,10 @@
 // Keeps one collector running for the episode: starts its worker, turns the worker's messages
 // into events and logs, restarts it with exponential backoff when it fails (the other collectors
 // never notice), and gives up when the restart budget is spent. A collector that finishes on its
-// own is not restarted. A worker that exits without saying why is a failure with its own code.
+// own is not restarted. A worker that exits without saying why is a failure with its own code, and
+// so is one that runs out of its heap or whose thread stops turning its event loop (its heartbeat
+// in the control block goes stale): it is terminated and restarted like any failure. A worker that
+// died without its last counts leaves its rows counted from its file.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CollectorCounts } from '../collectors/contract';
@@ -9,6 +12,7 @@ import type { CollectorConfig, EpisodeConfig } from '../config/episode-config';
 import type { ControlBlock } from '../control/control-block';
 import { serializeError, type SerializedError } from '../errors';
 import type { Logger } from '../log/logger';
+import { countLines } from '../sink/count-lines';
 import { emptyCounts, mergeCounts } from './collector-counts';
 import type { EventLog } from './event-log';
 import type { MainMessage, WorkerMessage } from './thread-messages';
@@ -45,7 +49,10 @@ export class CollectorSupervisor {
   private readonly hooks: SupervisorHooks;
   private worker: Worker | null = null;
   private workerStartedAtMs = 0;
+  private workerStartedMonoNs = 0n;
   private workerSaidDone = false;
+  // Set when the current worker is ended without its final counts (terminated, or dead).
+  private countsLost = false;
   private attemptsSinceCalm = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private exited: Promise<void> = Promise.resolve();
@@ -53,7 +60,13 @@ export class CollectorSupervisor {
   private earlierCounts: CollectorCounts;
   private currentCounts: CollectorCounts = emptyCounts();
 
-  constructor(config: CollectorConfig, episode: EpisodeConfig, hooks: SupervisorHooks, earlier: { counts: CollectorCounts; restarts: number }) {
+  constructor(
+    config: CollectorConfig,
+    episode: EpisodeConfig,
+    hooks: SupervisorHooks,
+    earlier: { counts: CollectorCounts; restarts: number },
+    private readonly heartbeatSlot: number,
+  ) {
     this.config = config;
     this.episode = episode;
     this.hooks = hooks;
@@ -69,9 +82,12 @@ export class CollectorSupervisor {
     const { config, episode, hooks } = this;
     this.status = 'running';
     this.workerSaidDone = false;
+    this.countsLost = false;
     this.workerStartedAtMs = performance.now();
+    this.workerStartedMonoNs = hooks.control.monoNs();
     const worker = new Worker(WORKER_ENTRY, {
       name: `vmtel:${config.name}`,
+      resourceLimits: { maxOldGenerationSizeMb: config.maxHeapMb },
       workerData: {
         name: config.name,
         kind: config.kind,
@@ -82,12 +98,13 @@ export class CollectorSupervisor {
         availableInDeployment: config.availableInDeployment,
         flushMs: config.flushMs,
         controlBuffer: hooks.control.buffer,
+        heartbeatSlot: this.heartbeatSlot,
         shared: Object.fromEntries(hooks.shared),
       },
     });
     this.worker = worker;
     worker.on('message', (message: WorkerMessage) => this.onMessage(message));
-    worker.on('error', (err: Error) => this.onFailure(serializeError(err, 'VMTEL_COLLECTOR_FAILED')));
+    worker.on('error', (err: Error) => this.onFailure(workerError(err, config.maxHeapMb)));
     this.exited = new Promise((resolve) => {
       worker.once('exit', (exitCode) => {
         this.onExit(worker, exitCode);
@@ -120,8 +137,35 @@ export class CollectorSupervisor {
     });
     this.hooks.logger.warn(`collector did not stop within ${graceMs} ms; terminating it`, { source: this.config.name });
     this.workerSaidDone = true;
+    this.countsLost = true;
     this.settle('stopped');
     await worker.terminate();
+  }
+
+  /**
+   * While the episode runs: ends a worker whose heartbeat is older than `afterMs` (its thread is
+   * stuck, in a busy loop say) as a failure, so it restarts. Call only when the calling thread has
+   * itself been running (after a stop of the whole process every heartbeat is old).
+   */
+  checkHeartbeat(afterMs: number): void {
+    const worker = this.worker;
+    if (worker === null || this.status !== 'running' || this.workerSaidDone) return;
+    const { control, events, logger } = this.hooks;
+    const lastBeatNs = control.lastBeatMonoNs(this.heartbeatSlot) ?? 0n;
+    const sinceNs = lastBeatNs > this.workerStartedMonoNs ? lastBeatNs : this.workerStartedMonoNs;
+    const blockedMs = Number(control.monoNs() - sinceNs) / 1e6;
+    if (blockedMs < afterMs) return;
+    const blockedS = Math.round(blockedMs) / 1000;
+    events.record(this.config.name, 'collector_unresponsive', { code: 'VMTEL_WORKER_BLOCKED', blocked_s: blockedS, after_ms: afterMs });
+    logger.warn(`collector thread blocked for ${blockedS} s; terminating it`, { source: this.config.name });
+    this.onFailure({
+      name: 'VmtelError',
+      code: 'VMTEL_WORKER_BLOCKED',
+      message: `collector thread did not turn its event loop for ${blockedS} s (unresponsive_after_ms ${afterMs})`,
+      stack: '',
+    });
+    this.countsLost = true;
+    void worker.terminate();
   }
 
   private onMessage(message: WorkerMessage): void {
@@ -173,7 +217,7 @@ export class CollectorSupervisor {
   private onExit(worker: Worker, exitCode: number): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    this.earlierCounts = this.counts();
+    this.earlierCounts = this.workerSaidDone && !this.countsLost ? this.counts() : this.countsFromFile();
     this.currentCounts = emptyCounts();
     if (!this.workerSaidDone) {
       this.onFailure({
@@ -222,6 +266,19 @@ export class CollectorSupervisor {
     }, delayMs);
   }
 
+  // A worker that died took the counts it had not posted yet (they go every few seconds); its
+  // thread is gone, so its file is final and its rows and bytes are counted there.
+  private countsFromFile(): CollectorCounts {
+    const counts = this.counts();
+    const onDisk = countLines(this.config.outputPath);
+    if (onDisk.lines !== counts.rows) {
+      this.hooks.logger.info(`counted ${onDisk.lines} rows in the file of a worker that died (it had reported ${counts.rows})`, {
+        source: this.config.name,
+      });
+    }
+    return { ...counts, rows: onDisk.lines, bytes: onDisk.bytes };
+  }
+
   private terminateIfLingering(): void {
     const worker = this.worker;
     if (worker === null) return;
@@ -237,6 +294,13 @@ export class CollectorSupervisor {
     this.status = status;
     this.hooks.settled(this);
   }
+}
+
+// A worker's 'error': its own code when it ran out of heap, the collector's failure otherwise.
+function workerError(err: Error, maxHeapMb: number): SerializedError {
+  const error = serializeError(err, 'VMTEL_COLLECTOR_FAILED');
+  if (error.code !== 'ERR_WORKER_OUT_OF_MEMORY') return error;
+  return { ...error, code: 'VMTEL_WORKER_OUT_OF_MEMORY', message: `collector worker ran out of its ${maxHeapMb} MiB heap (max_heap_mb): ${error.message}` };
 }
 
 /** The count fields of collector_stopped and the manifest. */

@@ -18,6 +18,7 @@ import { isoOf, writeManifest, type Manifest } from './manifest';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import { RunDirLock } from './run-dir-lock';
 import { recordStart } from './start-events';
+import { watchHeartbeats } from './watch-heartbeats';
 import { stopWithinGrace } from './stop-within-grace';
 
 export interface EpisodeOptions {
@@ -139,15 +140,12 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     }
   };
 
-  for (const collector of config.collectors.filter((c) => c.enabled)) {
+  config.collectors.forEach((collector, heartbeatSlot) => {
+    if (!collector.enabled) return;
     const earlier = previous?.collectors[collector.name];
-    supervisors.push(
-      new CollectorSupervisor(collector, config, hooks, {
-        counts: earlier === undefined ? emptyCounts() : countsOnDisk(collector.outputPath, earlier),
-        restarts: earlier?.restarts ?? 0,
-      }),
-    );
-  }
+    const counts = earlier === undefined ? emptyCounts() : countsOnDisk(collector.outputPath, earlier);
+    supervisors.push(new CollectorSupervisor(collector, config, hooks, { counts, restarts: earlier?.restarts ?? 0 }, heartbeatSlot));
+  });
   // The manifest, and with it the timeline's origin, is in the file before any worker can write a
   // row stamped against that origin, so a crash of vmtel never leaves rows on a lost timeline.
   // Without an fsync: on the start path it waited on the disk (up to 100 ms here, and it held up
@@ -179,10 +177,12 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     refreshCollectors();
     writeManifest(config.runDir, manifest);
   }, MANIFEST_INTERVAL_MS);
+  const heartbeatWatch = watchHeartbeats(supervisors, config.unresponsiveAfterMs);
   const durationTimer =
     options.durationS === undefined ? null : setTimeout(() => requestStop('duration', { duration_s: options.durationS }), options.durationS * 1000);
 
   await stopRequested;
+  clearInterval(heartbeatWatch);
   clearTimeout(startSettleTimer);
   if (durationTimer !== null) clearTimeout(durationTimer);
 
