@@ -1,14 +1,23 @@
 // Bounds what one collector can send to the main thread. Every event and log line crosses a
 // thread and is written through at once by the main thread, so a source that floods (QEMU sending
 // events without end, a module logging per input) could otherwise grow memory without bound and
-// starve the thread that handles signals and rewrites the manifest. Each collector gets a burst
-// and a steady rate (a token bucket); what exceeds it is not queued but counted per event name and
-// reported once per SUMMARY_MS as one `events_suppressed` event.
+// starve the thread that handles signals and rewrites the manifest. Each event name of a
+// collector gets a burst and a steady rate (a token bucket), and so does the collector as a whole,
+// so a flood of one event (QEMU's RTC_CHANGE without end) never crowds out its rare lifecycle
+// events (qmp_connected), and many names cannot add up to a flood either. What exceeds a budget is
+// not queued but counted per event name and reported once per SUMMARY_MS as one
+// `events_suppressed` event.
 
-/** Events (or log lines) a collector may send at once after a quiet spell. */
+/** Events of one name (or log lines) a collector may send at once after a quiet spell. */
 export const EVENT_BURST = 200;
-/** Events (or log lines) per second a collector may send for as long as it likes. */
+/** Events of one name (or log lines) per second a collector may send for as long as it likes. */
 export const EVENTS_PER_S = 20;
+/** Events of all names together a collector may send at once, and per second. */
+export const COLLECTOR_EVENT_BURST = 1000;
+export const COLLECTOR_EVENTS_PER_S = 100;
+// A collector inventing names cannot grow the table without bound: names beyond these share one.
+const MAX_NAMED_BUDGETS = 256;
+const OTHER_NAMES = '';
 /** How often suppressed events are summed up in one `events_suppressed` event. */
 export const SUMMARY_MS = 1000;
 
@@ -45,7 +54,8 @@ export interface Suppressed {
 
 /** One collector's budget; `report` receives each summary (at most one per SUMMARY_MS). */
 export class EventBudget {
-  private readonly events = new TokenBucket(EVENT_BURST, EVENTS_PER_S);
+  private readonly events = new TokenBucket(COLLECTOR_EVENT_BURST, COLLECTOR_EVENTS_PER_S);
+  private readonly byName = new Map<string, TokenBucket>();
   private readonly logs = new TokenBucket(EVENT_BURST, EVENTS_PER_S);
   private held: Suppressed = emptySuppressed();
   private timer: NodeJS.Timeout | undefined;
@@ -54,7 +64,7 @@ export class EventBudget {
 
   /** Whether the event `name` may be sent; if not, it is counted. */
   allowEvent(name: string): boolean {
-    if (this.events.take()) return true;
+    if (this.bucketOf(name).take() && this.events.take()) return true;
     this.held.counts[name] = (this.held.counts[name] ?? 0) + 1;
     this.hold();
     return false;
@@ -76,6 +86,16 @@ export class EventBudget {
     const suppressed = this.held;
     this.held = emptySuppressed();
     this.report(suppressed);
+  }
+
+  private bucketOf(name: string): TokenBucket {
+    const key = this.byName.has(name) || this.byName.size < MAX_NAMED_BUDGETS ? name : OTHER_NAMES;
+    let bucket = this.byName.get(key);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(EVENT_BURST, EVENTS_PER_S);
+      this.byName.set(key, bucket);
+    }
+    return bucket;
   }
 
   private hold(): void {

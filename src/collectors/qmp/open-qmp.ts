@@ -35,7 +35,7 @@ export async function openQmp(ctx: OpenContext, handlers: QmpConnectionHandlers,
   let failedSessions = 0;
   let attempts = 0;
   for (;;) {
-    const connection = new QmpConnection(handlers);
+    const connection = new QmpConnection(handlers, ctx.options.reply_timeout_ms);
     const remainingS = ctx.options.connect_timeout_s - (performance.now() - startedMs) / 1000;
     const policy = inFirstWindow ? firstWindowPolicy(remainingS, failedSessions) : reconnectPolicy(failedSessions);
     const outcome = await connectWithRetry(ctx.options.socket, policy, ctx.stopSignal, connection.readTarget, (attempt, error) =>
