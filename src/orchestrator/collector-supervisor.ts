@@ -227,7 +227,8 @@ export class CollectorSupervisor {
         stack: '',
       });
     }
-    if (this.status === 'restart_pending') this.scheduleRestart();
+    // Unless the failure just recorded has scheduled it already.
+    if (this.status === 'restart_pending' && this.restartTimer === null) this.scheduleRestart();
   }
 
   // A failure is recorded once; the restart waits for the worker's exit so two workers of one
