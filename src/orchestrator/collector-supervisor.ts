@@ -144,15 +144,16 @@ export class CollectorSupervisor {
 
   /**
    * While the episode runs: ends a worker whose heartbeat is older than `afterMs` (its thread is
-   * stuck, in a busy loop say) as a failure, so it restarts. Call only when the calling thread has
-   * itself been running (after a stop of the whole process every heartbeat is old).
+   * stuck, in a busy loop say) as a failure, so it restarts. Only time since `watchedSinceNs`, when
+   * the caller's own thread was last seen running without a stall, counts: after a stop of the
+   * whole process every heartbeat is old.
    */
-  checkHeartbeat(afterMs: number): void {
+  checkHeartbeat(afterMs: number, watchedSinceNs: bigint): void {
     const worker = this.worker;
     if (worker === null || this.status !== 'running' || this.workerSaidDone) return;
     const { control, events, logger } = this.hooks;
     const lastBeatNs = control.lastBeatMonoNs(this.heartbeatSlot) ?? 0n;
-    const sinceNs = lastBeatNs > this.workerStartedMonoNs ? lastBeatNs : this.workerStartedMonoNs;
+    const sinceNs = [lastBeatNs, this.workerStartedMonoNs, watchedSinceNs].reduce((a, b) => (a > b ? a : b));
     const blockedMs = Number(control.monoNs() - sinceNs) / 1e6;
     if (blockedMs < afterMs) return;
     const blockedS = Math.round(blockedMs) / 1000;

@@ -177,7 +177,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     refreshCollectors();
     writeManifest(config.runDir, manifest);
   }, MANIFEST_INTERVAL_MS);
-  const heartbeatWatch = watchHeartbeats(supervisors, config.unresponsiveAfterMs);
+  const heartbeatWatch = watchHeartbeats(supervisors, config.unresponsiveAfterMs, control);
   const durationTimer =
     options.durationS === undefined ? null : setTimeout(() => requestStop('duration', { duration_s: options.durationS }), options.durationS * 1000);
 

@@ -1,22 +1,22 @@
 // The main thread's look at its workers' heartbeats while the episode runs, so a collector whose
 // thread is stuck (a busy loop, a blocking call) is seen and ended within about
 // unresponsive_after_ms instead of showing as running until the stop.
-import { LOOP_STALL_MS } from '../control/loop-pulse';
+import type { ControlBlock } from '../control/control-block';
 import type { CollectorSupervisor } from './collector-supervisor';
 
-/**
- * Checks every supervisor's heartbeat twice per `afterMs`; returns the timer to clear at stop. A
- * look that comes late (this thread was stopped or starved too, and the workers with it) judges
- * no one: the workers get the next interval to beat again.
- */
-export function watchHeartbeats(supervisors: readonly CollectorSupervisor[], afterMs: number): NodeJS.Timeout {
+// A look this much later than due means this thread did not run for a while either (vmtel was
+// stopped, or starved): it cannot vouch for that time, so no worker is judged on it.
+const LATE_LOOK_MS = 500;
+
+/** Checks every supervisor's heartbeat twice per `afterMs`; returns the timer to clear at stop. */
+export function watchHeartbeats(supervisors: readonly CollectorSupervisor[], afterMs: number, control: ControlBlock): NodeJS.Timeout {
   const everyMs = afterMs / 2;
   let lastLookMs = performance.now();
+  let watchedSinceNs = control.monoNs();
   return setInterval(() => {
     const nowMs = performance.now();
-    const lateMs = nowMs - lastLookMs - everyMs;
+    if (nowMs - lastLookMs - everyMs >= LATE_LOOK_MS) watchedSinceNs = control.monoNs();
     lastLookMs = nowMs;
-    if (lateMs >= LOOP_STALL_MS) return;
-    for (const supervisor of supervisors) supervisor.checkHeartbeat(afterMs);
+    for (const supervisor of supervisors) supervisor.checkHeartbeat(afterMs, watchedSinceNs);
   }, everyMs);
 }
