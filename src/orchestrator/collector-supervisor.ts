@@ -10,11 +10,11 @@ import { Worker } from 'node:worker_threads';
 import type { CollectorCounts } from '../collectors/contract';
 import type { CollectorConfig, EpisodeConfig } from '../config/episode-config';
 import type { ControlBlock } from '../control/control-block';
-import { serializeError, type SerializedError } from '../errors';
+import type { SerializedError } from '../errors';
 import type { Logger } from '../log/logger';
-import { countLines } from '../sink/count-lines';
-import { emptyCounts, mergeCounts } from './collector-counts';
+import { countsWithFile, emptyCounts, mergeCounts } from './collector-counts';
 import type { EventLog } from './event-log';
+import { workerError, workerFailure } from './worker-failures';
 import type { MainMessage, WorkerMessage } from './thread-messages';
 
 const WORKER_ENTRY = join(__dirname, 'collector-worker.js');
@@ -159,12 +159,7 @@ export class CollectorSupervisor {
     const blockedS = Math.round(blockedMs) / 1000;
     events.record(this.config.name, 'collector_unresponsive', { code: 'VMTEL_WORKER_BLOCKED', blocked_s: blockedS, after_ms: afterMs });
     logger.warn(`collector thread blocked for ${blockedS} s; terminating it`, { source: this.config.name });
-    this.onFailure({
-      name: 'VmtelError',
-      code: 'VMTEL_WORKER_BLOCKED',
-      message: `collector thread did not turn its event loop for ${blockedS} s (unresponsive_after_ms ${afterMs})`,
-      stack: '',
-    });
+    this.onFailure(workerFailure('VMTEL_WORKER_BLOCKED', `collector thread did not turn its event loop for ${blockedS} s (unresponsive_after_ms ${afterMs})`));
     this.countsLost = true;
     void worker.terminate();
   }
@@ -218,15 +213,12 @@ export class CollectorSupervisor {
   private onExit(worker: Worker, exitCode: number): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    this.earlierCounts = this.workerSaidDone && !this.countsLost ? this.counts() : this.countsFromFile();
+    // A worker that died took the counts it had not posted yet (they go every few seconds); its
+    // thread is gone, so its file is final and its rows and bytes are counted there.
+    this.earlierCounts = this.workerSaidDone && !this.countsLost ? this.counts() : countsWithFile(this.counts(), this.config.outputPath);
     this.currentCounts = emptyCounts();
     if (!this.workerSaidDone) {
-      this.onFailure({
-        name: 'VmtelError',
-        code: 'VMTEL_WORKER_EXITED',
-        message: `collector worker exited with code ${exitCode} without saying it stopped or failed`,
-        stack: '',
-      });
+      this.onFailure(workerFailure('VMTEL_WORKER_EXITED', `collector worker exited with code ${exitCode} without saying it stopped or failed`));
     }
     // Unless the failure just recorded has scheduled it already.
     if (this.status === 'restart_pending' && this.restartTimer === null) this.scheduleRestart();
@@ -268,19 +260,6 @@ export class CollectorSupervisor {
     }, delayMs);
   }
 
-  // A worker that died took the counts it had not posted yet (they go every few seconds); its
-  // thread is gone, so its file is final and its rows and bytes are counted there.
-  private countsFromFile(): CollectorCounts {
-    const counts = this.counts();
-    const onDisk = countLines(this.config.outputPath);
-    if (onDisk.lines !== counts.rows) {
-      this.hooks.logger.info(`counted ${onDisk.lines} rows in the file of a worker that died (it had reported ${counts.rows})`, {
-        source: this.config.name,
-      });
-    }
-    return { ...counts, rows: onDisk.lines, bytes: onDisk.bytes };
-  }
-
   private terminateIfLingering(): void {
     const worker = this.worker;
     if (worker === null) return;
@@ -296,13 +275,6 @@ export class CollectorSupervisor {
     this.status = status;
     this.hooks.settled(this);
   }
-}
-
-// A worker's 'error': its own code when it ran out of heap, the collector's failure otherwise.
-function workerError(err: Error, maxHeapMb: number): SerializedError {
-  const error = serializeError(err, 'VMTEL_COLLECTOR_FAILED');
-  if (error.code !== 'ERR_WORKER_OUT_OF_MEMORY') return error;
-  return { ...error, code: 'VMTEL_WORKER_OUT_OF_MEMORY', message: `collector worker ran out of its ${maxHeapMb} MiB heap (max_heap_mb): ${error.message}` };
 }
 
 /** The count fields of collector_stopped and the manifest. */
