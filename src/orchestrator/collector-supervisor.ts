@@ -23,6 +23,10 @@ const WORKER_ENTRY = join(__dirname, 'collector-worker.js');
 // bug; it gets this long to exit before it is terminated, so it cannot hold the episode open.
 const EXIT_AFTER_DONE_MS = 1000;
 
+// A worker that has not beaten yet is still booting: loading a worker and its collector's module
+// takes well under a second, but several on a host whose every core is busy.
+const BOOT_ALLOWANCE_MS = 10_000;
+
 export type CollectorStatus = 'running' | 'restart_pending' | 'finished' | 'gave_up' | 'stopped';
 
 export interface SupervisorHooks {
@@ -155,7 +159,7 @@ export class CollectorSupervisor {
     const lastBeatNs = control.lastBeatMonoNs(this.heartbeatSlot) ?? 0n;
     const sinceNs = [lastBeatNs, this.workerStartedMonoNs, watchedSinceNs].reduce((a, b) => (a > b ? a : b));
     const blockedMs = Number(control.monoNs() - sinceNs) / 1e6;
-    if (blockedMs < afterMs) return;
+    if (blockedMs < afterMs + (lastBeatNs > this.workerStartedMonoNs ? 0 : BOOT_ALLOWANCE_MS)) return;
     const blockedS = Math.round(blockedMs) / 1000;
     events.record(this.config.name, 'collector_unresponsive', { code: 'VMTEL_WORKER_BLOCKED', blocked_s: blockedS, after_ms: afterMs });
     logger.warn(`collector thread blocked for ${blockedS} s; terminating it`, { source: this.config.name });
