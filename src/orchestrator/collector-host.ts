@@ -163,8 +163,8 @@ function createContext(
       },
     },
     log: createLog(channel, budget),
-    emit(event, fields = {}) {
-      if (budget.allowEvent(event)) channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields });
+    emit(event, fields = {}, budgetKey = event) {
+      if (budget.allowEvent(budgetKey)) channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields });
     },
     endEpisode(reason) {
       channel.post({ type: 'end_episode', reason });

@@ -45,7 +45,7 @@ export class TokenBucket {
 
 /** What was held back since the last summary. */
 export interface Suppressed {
-  /** Suppressed events per event name. */
+  /** Suppressed events per event name (or budget key, when the collector gave one). */
   counts: Record<string, number>;
   /** Suppressed log lines. */
   log_lines: number;
@@ -62,7 +62,7 @@ export class EventBudget {
 
   constructor(private readonly report: (suppressed: Suppressed) => void) {}
 
-  /** Whether the event `name` may be sent; if not, it is counted. */
+  /** Whether an event named (or keyed) `name` may be sent; if not, it is counted. */
   allowEvent(name: string): boolean {
     if (this.bucketOf(name).take() && this.events.take()) return true;
     this.held.counts[name] = (this.held.counts[name] ?? 0) + 1;

@@ -13,13 +13,17 @@ export interface HostileQmpOptions {
   answer?: (command: string, n: number) => Answer;
   /** Bytes of the oversized line (default 50 MiB). */
   oversizedBytes?: number;
-  /** Sends QMP events as fast as the socket takes them, from negotiation on. */
+  /** Sends QMP events as fast as the socket takes them, from negotiation on, with one STOP among them. */
   floodEvents?: boolean;
 }
 
 const GREETING = '{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 8}, "package": "hostile"}, "capabilities": []}}\n';
 // Several hundred events per write: the flood is bounded by the socket, not by the server's loop.
 const FLOOD_BATCH = Array.from({ length: 500 }, (_, i) => `{"event": "${i % 2 === 0 ? 'RTC_CHANGE' : 'BALLOON_CHANGE'}", "data": {"offset": ${i}}, "timestamp": {"seconds": 1700000000, "microseconds": ${i}}}\n`).join('');
+
+const RARE_EVENT = '{"event": "STOP", "timestamp": {"seconds": 1700000001, "microseconds": 0}}\n';
+// About 100,000 flood events before the rare one.
+const RARE_EVENT_AFTER_BATCHES = 200;
 
 export class HostileQmpServer {
   /** Connections accepted so far. */
@@ -82,12 +86,16 @@ export class HostileQmpServer {
     });
   }
 
-  // Writes event batches while the socket takes them, resuming on 'drain', until it closes.
+  // Writes event batches while the socket takes them, resuming on 'drain', until it closes; a
+  // rare event (STOP) goes out once, deep in the flood.
   private flood(socket: Socket): void {
+    let batches = 0;
     const more = (): void => {
       while (!socket.destroyed) {
-        this.floodedEvents += 500;
-        if (!socket.write(FLOOD_BATCH)) {
+        batches += 1;
+        this.floodedEvents += batches === RARE_EVENT_AFTER_BATCHES ? 501 : 500;
+        const batch = batches === RARE_EVENT_AFTER_BATCHES ? `${FLOOD_BATCH}${RARE_EVENT}` : FLOOD_BATCH;
+        if (!socket.write(batch)) {
           socket.once('drain', more);
           return;
         }

@@ -50,14 +50,16 @@ export async function runQmp(ctx: QmpContext): Promise<CollectorOutcome> {
   }
 }
 
+// Each QMP event name has a budget of its own: a flood of RTC_CHANGE never hides a SHUTDOWN.
 function recordEvent(ctx: QmpContext, event: QmpEvent): void {
   ctx.counters.add('events');
-  ctx.emit('qmp_event', {
+  const fields = {
     qmp_event: event.event,
     data: event.data,
     qemu_timestamp: event.timestamp,
     qemu_time_ns: event.timestamp === null ? null : qemuTimeNs(event.timestamp),
-  });
+  };
+  ctx.emit('qmp_event', fields, `qmp_event:${event.event}`);
 }
 
 // The greeting's version as "major.minor.micro" plus QEMU's package string and capabilities.
