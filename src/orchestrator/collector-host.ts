@@ -1,5 +1,6 @@
 // Runs one collector definition with everything the contract promises it: its JSONL writer, its
-// counters, the stop signal, events and logs as messages. It does not care whether it runs in a
+// counters, the stop signal, events and logs as messages within the collector's budget, and the
+// thread's heartbeat (a late one is vmtel_stalled). It does not care whether it runs in a
 // worker (collector-worker.ts) or in a test's own thread, which is what makes collectors
 // testable in-thread.
 import type {
