@@ -51,14 +51,14 @@ test('an endless QMP event stream: memory bounded, manifest rewritten, SIGTERM o
   );
   assert.ok(maxRssKb < MAX_RSS_KB, `vmtel's RSS reached ${maxRssKb} kB under the flood`);
 
-  const signalledAtMs = performance.now();
   vmtel.child.kill('SIGTERM');
   assert.equal(await withDeadline('vmtel to exit under the flood', vmtel.exited, STOP_GRACE_MS + 4000), 0, vmtel.stderr());
-  const stopMs = performance.now() - signalledAtMs;
-  // The grace, plus a process exit: loading nothing new, it takes well under a second.
-  assert.ok(stopMs < STOP_GRACE_MS + 1000, `stopped ${Math.round(stopMs)} ms after SIGTERM`);
 
   const events = readJsonl(join(runDir, 'events.jsonl'));
+  // Measured by vmtel's own stamps, from the signal's handling to the last event.
+  const stamp = (name: string): number => Number(events.find((e) => e['event'] === name)?.['t_mono_ns']) / 1e6;
+  const stopMs = stamp('episode_stopped') - stamp('stop_requested');
+  assert.ok(stopMs < STOP_GRACE_MS, `the stop took ${Math.round(stopMs)} ms`);
   assert.ok(!events.some((e) => e['event'] === 'collector_unresponsive'), 'the qmp worker stopped by itself, within the grace');
   const summaries = events.filter((e) => e['event'] === 'events_suppressed' && e['source'] === 'qmp');
   assert.ok(summaries.length >= 2);
