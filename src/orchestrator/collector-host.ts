@@ -18,6 +18,7 @@ import { JsonlWriter } from '../sink/jsonl-writer';
 import { toJson } from '../sink/json-line';
 import { EventBudget, SUMMARY_MS, type Suppressed } from './event-budget';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
+import { PublishPacer } from './publish-pacer';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
 
 // Counts reach the orchestrator at most as often as the manifest, their one reader while the
@@ -69,16 +70,24 @@ export async function hostCollector(
       if (budget.allowEvent('vmtel_stalled')) reportStall(channel, control, stall);
     },
   });
-  const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal, budget);
+  const publishes = new PublishPacer((topic, value) => channel.post({ type: 'publish', topic, value }));
+  const paced = { budget, publishes };
+  const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal, paced);
+  // What the budgets held back is sent (or counted) before the collector's last word.
+  const flushPaced = (): void => {
+    budget.flush();
+    publishes.flush();
+    if (publishes.coalesced > 0) counts.stats['publishes_coalesced'] = publishes.coalesced;
+  };
   channel.post({ type: 'started', tMonoNs: control.monoNs() });
   try {
     const outcome = await definition.run(ctx);
     writer.close();
-    budget.flush();
+    flushPaced();
     channel.post({ type: 'stopped', reason: outcome.reason, counts: snapshot() });
   } catch (err) {
     writer.close();
-    budget.flush();
+    flushPaced();
     channel.post({ type: 'failed', error: serializeError(err, 'VMTEL_COLLECTOR_FAILED'), counts: snapshot() });
   } finally {
     leavePulse();
@@ -109,7 +118,7 @@ function createContext(
   counts: CollectorCounts,
   countsChanged: () => void,
   stopSignal: AbortSignal,
-  budget: EventBudget,
+  { budget, publishes }: { budget: EventBudget; publishes: PublishPacer },
 ): CollectorContext<OptionsOf<OptionSchema>> {
   // The constant head of every row, built once: source and deployability are the host's.
   const rowTag = `,"source":${JSON.stringify(setup.name)},"available_in_deployment":${setup.availableInDeployment}`;
@@ -172,7 +181,7 @@ function createContext(
     },
     publish(topic, value) {
       shared.set(topic, value);
-      channel.post({ type: 'publish', topic, value });
+      publishes.publish(topic, value);
     },
     subscribe(topic, handler) {
       subscribers.set(topic, [...(subscribers.get(topic) ?? []), handler]);
