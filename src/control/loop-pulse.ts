@@ -53,10 +53,13 @@ class LoopPulse {
   /**
    * How much of the last `spanNs` (ending now) this thread's loop was stalled, in ns: the last
    * stall seen, or one going on right now (the pulse is overdue: the caller runs first after it).
-   * 0 when no pulse runs in this thread.
+   * 0 when no pulse runs in this thread, and for a span shorter than a pulse's interval: called per
+   * read on the guest_agent path, it reads no clock for the common short gap between reads (a
+   * stall starts at the last pulse and no read happens during it, so a gap shorter than that
+   * holds no stall).
    */
   stalledWithinNs(spanNs: bigint): bigint {
-    if (this.timer === undefined) return 0n;
+    if (this.timer === undefined || spanNs < INTERVAL_NS) return 0n;
     const nowNs = process.hrtime.bigint();
     const fromNs = nowNs - spanNs;
     const ongoing = nowNs - this.lastPulseNs - INTERVAL_NS >= STALL_NS ? { startNs: this.lastPulseNs, endNs: nowNs } : null;
