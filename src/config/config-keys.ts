@@ -40,8 +40,8 @@ export const TOP_LEVEL_SCHEMA = {
     // Ten seconds: a worker's loop turns at least every second (its heartbeat), so ten missed
     // beats is a thread stuck in a loop, not a slow one.
     default: 10_000,
-    // Under two seconds a heartbeat delayed by a loaded host would be taken for a blocked thread.
-    min: 2000,
+    // Three beats: under that, a heartbeat delayed by a loaded host would be taken for a blocked thread.
+    min: 3000,
     max: 600_000,
     unit: 'milliseconds',
     doc: 'a collector whose thread has not turned its event loop for this long is terminated and restarted',

@@ -22,7 +22,7 @@ test('SIGSTOP of vmtel for 4 s is vmtel_stalled with its length, not guest_agent
   const config = join(dir, 'vm.yaml');
   writeFileSync(
     config,
-    'vm: vm1\nepisode: ep1\nrun_dir: run\nunresponsive_after_ms: 2000\ncollectors:\n  guest_agent:\n    stall_warn_after_s: 2\n',
+    'vm: vm1\nepisode: ep1\nrun_dir: run\nunresponsive_after_ms: 3000\ncollectors:\n  guest_agent:\n    stall_warn_after_s: 2\n',
   );
   mkdirSync(runDir);
   const server = await AgentServer.listen(join(runDir, 'agent.sock'));
