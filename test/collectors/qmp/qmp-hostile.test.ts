@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { qmpOptions } from '../../../src/collectors/qmp/options';
 import { EVENT_BURST, EVENTS_PER_S } from '../../../src/orchestrator/event-budget';
 import { HostileQmpServer, type HostileQmpOptions } from '../../helpers/hostile-qmp-server';
 import { readJsonl } from '../../helpers/jsonl';
@@ -13,11 +14,11 @@ import { startQmpCollector } from './qmp-fixture';
 
 const REPLY_TIMEOUT_MS = 300;
 
-async function hostilePair(t: TestContext, options: Omit<HostileQmpOptions, 'path'>) {
+async function hostilePair(t: TestContext, options: Omit<HostileQmpOptions, 'path'>, replyTimeoutMs = REPLY_TIMEOUT_MS) {
   const runDir = tempDir(t);
   const server = await HostileQmpServer.listen({ path: join(runDir, 'qmp.sock'), ...options });
   t.after(() => server.close());
-  const collector = startQmpCollector(t, runDir, { queries: ['query-status'], reply_timeout_ms: REPLY_TIMEOUT_MS });
+  const collector = startQmpCollector(t, runDir, { queries: ['query-status'], reply_timeout_ms: replyTimeoutMs });
   return { server, collector };
 }
 
@@ -46,7 +47,13 @@ test('a lost reply is qmp_reply_timeout and a reconnect, and the poll goes on, w
 });
 
 test('a 50 MiB reply line is dropped, counted and resynced on the same connection', async (t) => {
-  const { server, collector } = await hostilePair(t, { answer: (command, n) => (command === 'query-status' && n === 2 ? 'oversized' : 'reply') });
+  // The default reply timeout: reading 50 MiB on a loaded host may take longer than a short one,
+  // and the oversized line must be what gives the poll up, not the timeout.
+  const { server, collector } = await hostilePair(
+    t,
+    { answer: (command, n) => (command === 'query-status' && n === 2 ? 'oversized' : 'reply') },
+    qmpOptions.reply_timeout_ms.default,
+  );
   await waitFor('three rows after the oversized line', () => collector.events('qmp_reply_dropped').length === 1 && readJsonl(collector.outputPath).length >= 4, 10_000);
   await collector.stop();
   assert.deepEqual(
