@@ -12,7 +12,8 @@ import { tempDir } from '../../helpers/temp-dir';
 import { waitFor } from '../../helpers/wait-for';
 import { startQmpCollector } from './qmp-fixture';
 
-const REPLY_TIMEOUT_MS = 300;
+// Long enough that an answered poll never times out on a loaded host, short enough for a quick test.
+const REPLY_TIMEOUT_MS = 1000;
 
 async function hostilePair(t: TestContext, options: Omit<HostileQmpOptions, 'path'>, replyTimeoutMs = REPLY_TIMEOUT_MS) {
   const runDir = tempDir(t);
