@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   VMTEL_WORKER_UNRESPONSIVE: 'a collector worker did not stop within stop_grace_ms and was terminated',
   VMTEL_NOT_A_RUN_DIR: 'the path given as a run directory is a file, missing, or a folder without episode.json',
   VMTEL_CHECK_FAILED: '`vmtel check` found a problem in the environment (a socket, the pid file, the interface, the run dir); each is listed',
+  VMTEL_WORKER_BLOCKED: 'a collector thread did not turn its event loop for unresponsive_after_ms while the episode ran; it was terminated',
+  VMTEL_WORKER_OUT_OF_MEMORY: "a collector worker went over its heap limit (max_heap_mb) and was ended",
   VMTEL_INTERNAL: 'a bug in vmtel itself; the log file holds the stack',
 } as const;
 

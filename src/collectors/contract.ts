@@ -64,8 +64,12 @@ export interface CollectorContext<Options> {
   readonly rows: RowWriter;
   readonly counters: Counters;
   readonly log: CollectorLog;
-  /** Records `{t_mono_ns, t_wall_ns, source, event, ...fields}` in events.jsonl, stamped now. */
-  emit(event: string, fields?: Record<string, unknown>): void;
+  /**
+   * Records `{t_mono_ns, t_wall_ns, source, event, ...fields}` in events.jsonl, stamped now.
+   * Events are budgeted per name; `budgetKey` gives one kind of an event a budget of its own (qmp
+   * keys each QMP event name apart, so a flood of one never hides another).
+   */
+  emit(event: string, fields?: Record<string, unknown>, budgetKey?: string): void;
   /** Asks the orchestrator to end the whole episode cleanly (the VM shut down, say). */
   endEpisode(reason: string): void;
   /** Shares a value with the episode's other collectors under `topic` (the latest one wins). */

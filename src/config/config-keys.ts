@@ -35,6 +35,17 @@ export const TOP_LEVEL_SCHEMA = {
     doc: 'how long workers get to flush and close at stop before they are terminated',
   },
   flush_ms: flushMs,
+  unresponsive_after_ms: {
+    type: 'integer',
+    // Ten seconds: a worker's loop turns at least every second (its heartbeat), so ten missed
+    // beats is a thread stuck in a loop, not a slow one.
+    default: 10_000,
+    // Three beats: under that, a heartbeat delayed by a loaded host would be taken for a blocked thread.
+    min: 3000,
+    max: 600_000,
+    unit: 'milliseconds',
+    doc: 'a collector whose thread has not turned its event loop for this long is terminated and restarted',
+  },
 } as const satisfies Record<string, StringSpec | IntegerSpec>;
 
 /** `run_dir:`; its default, `runs/<vm>/<episode>`, depends on other keys. */
@@ -80,4 +91,12 @@ export const COLLECTOR_KEYS = {
   output: { type: 'path', relativeTo: 'run_dir', doc: 'JSONL file for the rows' },
   available_in_deployment: { type: 'boolean', doc: 'whether a deployed detector could see this data' },
   flush_ms: flushMs,
+  max_heap_mb: {
+    type: 'integer',
+    // 16 MB is about what an empty worker needs; 16 GB is more than a collector beside a VM may take.
+    min: 16,
+    max: 16_384,
+    unit: 'MiB',
+    doc: "the most JS heap the collector's worker may use; over it the worker is ended and restarted",
+  },
 } as const satisfies Record<string, OptionSpec>;

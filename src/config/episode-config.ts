@@ -22,6 +22,8 @@ export interface CollectorConfig {
   outputPath: string;
   availableInDeployment: boolean;
   flushMs: number;
+  /** The worker's old-generation heap limit (resourceLimits), in MiB. */
+  maxHeapMb: number;
   /** The kind's options, validated, defaults filled, paths absolute. */
   options: Record<string, unknown>;
 }
@@ -36,6 +38,8 @@ export interface EpisodeConfig {
   runDir: string;
   logLevel: LogLevel;
   stopGraceMs: number;
+  /** A worker whose heartbeat is this old while the episode runs is unresponsive. */
+  unresponsiveAfterMs: number;
   restart: RestartPolicy;
   /** Every entry, enabled or not, in file order. */
   collectors: CollectorConfig[];

@@ -61,6 +61,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
     runDir,
     logLevel,
     stopGraceMs: settings.stop_grace_ms,
+    unresponsiveAfterMs: settings.unresponsive_after_ms,
     restart: {
       maxRestarts: restart.max_restarts,
       initialDelayMs: restart.initial_delay_ms,
@@ -75,6 +76,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       log_level: logLevel,
       stop_grace_ms: settings.stop_grace_ms,
       flush_ms: settings.flush_ms,
+      unresponsive_after_ms: settings.unresponsive_after_ms,
       restart,
       collectors: collectors.resolved,
     },

@@ -3,6 +3,7 @@
 import type { CollectorConfig } from './episode-config';
 import { checkKey, checkOptions, mappingAt, reportUnknownKeys, type MappingPlace } from './check-options';
 import { findDefinition } from './collector-definition';
+import { defaultMaxHeapMb } from '../orchestrator/worker-limits';
 import { COLLECTOR_KEYS, COLLECTOR_NAME_DOC, COLLECTOR_NAME_PATTERN } from './config-keys';
 import { resolvePathOption } from './option-defaults';
 import type { EnvOrigins } from './interpolate-env';
@@ -43,6 +44,7 @@ export async function resolveCollector(name: string, entry: unknown, bases: Coll
   const output = checkKey(mapping, 'output', COLLECTOR_KEYS.output, place) as string | undefined;
   const available = checkKey(mapping, 'available_in_deployment', COLLECTOR_KEYS.available_in_deployment, place) as boolean | undefined;
   const flushMs = checkKey(mapping, 'flush_ms', COLLECTOR_KEYS.flush_ms, place) as number | undefined;
+  const maxHeapMb = checkKey(mapping, 'max_heap_mb', COLLECTOR_KEYS.max_heap_mb, place) as number | undefined;
 
   // A wrong kind or module was reported; guessing the kind from the name would only add noise.
   if ((Object.hasOwn(mapping, 'kind') && kind === undefined) || (Object.hasOwn(mapping, 'module') && modulePath === undefined)) {
@@ -62,6 +64,7 @@ export async function resolveCollector(name: string, entry: unknown, bases: Coll
     outputPath: output ?? resolvePathOption(COLLECTOR_KEYS.output, definition.defaultOutput ?? `telemetry-${name}.jsonl`, place.bases),
     availableInDeployment: available ?? definition.defaultAvailableInDeployment === true,
     flushMs: flushMs ?? bases.flushMs,
+    maxHeapMb: maxHeapMb ?? defaultMaxHeapMb(definition.kind, found.modulePath !== undefined),
     options: checkOptions(optionsMapping, definition.options, place),
   };
   // Shaped as a config entry (a kind's options beside the shared keys, module instead of kind),
@@ -72,6 +75,7 @@ export async function resolveCollector(name: string, entry: unknown, bases: Coll
     output: config.outputPath,
     available_in_deployment: config.availableInDeployment,
     flush_ms: config.flushMs,
+    max_heap_mb: config.maxHeapMb,
     ...config.options,
   };
   return { config, resolved };

@@ -8,6 +8,9 @@ const STOP_INDEX = 0;
 const ORIGIN_INDEX = 1;
 const WALL_OFFSET_INDEX = 2;
 const BYTE_LENGTH = 24;
+// After the fixed slots, one BigInt64 heartbeat slot per collector: the t_mono_ns at which its
+// worker's event loop last turned (0: not yet). The main thread reads them to see a blocked worker.
+const HEARTBEATS_OFFSET = BYTE_LENGTH;
 
 /** Values of the stop flag. `hurry` follows a second signal: flush what is held and leave. */
 export const STOP_STATE = { running: 0, stop: 1, hurry: 2 } as const;
@@ -17,6 +20,7 @@ export class ControlBlock {
   readonly buffer: SharedArrayBuffer;
   private readonly flags: Int32Array;
   private readonly clocks: BigInt64Array;
+  private readonly heartbeats: BigInt64Array;
   /** The episode's origin on CLOCK_MONOTONIC, in ns; every `t_mono_ns` is relative to it. */
   readonly originNs: bigint;
   /** Host wall clock minus CLOCK_MONOTONIC, in ns, sampled once when the process started. */
@@ -26,13 +30,17 @@ export class ControlBlock {
     this.buffer = buffer;
     this.flags = new Int32Array(buffer, 0, 1);
     this.clocks = new BigInt64Array(buffer, 0, BYTE_LENGTH / 8);
+    this.heartbeats = new BigInt64Array(buffer, HEARTBEATS_OFFSET);
     this.originNs = Atomics.load(this.clocks, ORIGIN_INDEX);
     this.wallOffsetNs = Atomics.load(this.clocks, WALL_OFFSET_INDEX);
   }
 
-  /** A new block for this process; `originNs` is reused when an episode continues after a crash. */
-  static create(originNs: bigint = process.hrtime.bigint()): ControlBlock {
-    const buffer = new SharedArrayBuffer(BYTE_LENGTH);
+  /**
+   * A new block for this process; `originNs` is reused when an episode continues after a crash.
+   * `heartbeatSlots`: one per collector of the episode.
+   */
+  static create(originNs: bigint = process.hrtime.bigint(), heartbeatSlots = 0): ControlBlock {
+    const buffer = new SharedArrayBuffer(HEARTBEATS_OFFSET + 8 * heartbeatSlots);
     const clocks = new BigInt64Array(buffer);
     Atomics.store(clocks, ORIGIN_INDEX, originNs);
     Atomics.store(clocks, WALL_OFFSET_INDEX, sampleWallOffsetNs());
@@ -52,6 +60,17 @@ export class ControlBlock {
   /** `t_wall_ns` for a `t_mono_ns`: the anchored wall clock at that instant. */
   wallNsAt(tMonoNs: bigint): bigint {
     return tMonoNs + this.originNs + this.wallOffsetNs;
+  }
+
+  /** Stores now as the heartbeat of `slot`: the calling thread's event loop is turning. */
+  beat(slot: number): void {
+    if (slot < this.heartbeats.length) Atomics.store(this.heartbeats, slot, this.monoNs());
+  }
+
+  /** The t_mono_ns of the latest heartbeat in `slot`, or null before the first. */
+  lastBeatMonoNs(slot: number): bigint | null {
+    const beat = slot < this.heartbeats.length ? Atomics.load(this.heartbeats, slot) : 0n;
+    return beat === 0n ? null : beat;
   }
 
   stopState(): StopState {

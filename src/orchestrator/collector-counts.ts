@@ -1,6 +1,7 @@
 // Counts of one collector accumulate over worker restarts and orchestrator restarts. Figures
 // named `longest_*` or `max_*` are maxima; every other figure is a total.
 import type { CollectorCounts } from '../collectors/contract';
+import { countLines } from '../sink/count-lines';
 
 export function emptyCounts(): CollectorCounts {
   return { rows: 0, bytes: 0, dropped: {}, stats: {} };
@@ -18,3 +19,13 @@ export function mergeCounts(earlier: CollectorCounts, later: CollectorCounts): C
   return { rows: earlier.rows + later.rows, bytes: earlier.bytes + later.bytes, dropped, stats };
 }
 
+
+/**
+ * `counts` with rows and bytes taken from the collector's file, the truth when the counts are
+ * older than its last write (a crashed process, a worker that died); drops and figures exist only
+ * in the counts.
+ */
+export function countsWithFile(counts: CollectorCounts, outputPath: string): CollectorCounts {
+  const onDisk = countLines(outputPath);
+  return { ...counts, rows: onDisk.lines, bytes: onDisk.bytes };
+}

@@ -1,5 +1,6 @@
 // Runs one collector definition with everything the contract promises it: its JSONL writer, its
-// counters, the stop signal, events and logs as messages. It does not care whether it runs in a
+// counters, the stop signal, events and logs as messages within the collector's budget, and the
+// thread's heartbeat (a late one is vmtel_stalled). It does not care whether it runs in a
 // worker (collector-worker.ts) or in a test's own thread, which is what makes collectors
 // testable in-thread.
 import type {
@@ -11,10 +12,13 @@ import type {
 } from '../collectors/contract';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import { ControlBlock, STOP_STATE } from '../control/control-block';
+import { loopPulse, type LoopStall } from '../control/loop-pulse';
 import { serializeError } from '../errors';
 import { JsonlWriter } from '../sink/jsonl-writer';
 import { toJson } from '../sink/json-line';
+import { EventBudget, SUMMARY_MS, type Suppressed } from './event-budget';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
+import { PublishPacer } from './publish-pacer';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
 
 // Counts reach the orchestrator at most as often as the manifest, their one reader while the
@@ -59,18 +63,50 @@ export async function hostCollector(
     if (state !== null) stopController.abort();
   });
 
-  const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal);
+  const budget = new EventBudget((suppressed) => reportSuppressed(channel, control, counts, suppressed));
+  const leavePulse = loopPulse.join({
+    beat: () => control.beat(setup.heartbeatSlot),
+    stalled: (stall) => {
+      if (budget.allowEvent('vmtel_stalled')) reportStall(channel, control, stall);
+    },
+  });
+  const publishes = new PublishPacer((topic, value) => channel.post({ type: 'publish', topic, value }));
+  const paced = { budget, publishes };
+  const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal, paced);
+  // What the budgets held back is sent (or counted) before the collector's last word.
+  const flushPaced = (): void => {
+    budget.flush();
+    publishes.flush();
+    if (publishes.coalesced > 0) counts.stats['publishes_coalesced'] = publishes.coalesced;
+  };
   channel.post({ type: 'started', tMonoNs: control.monoNs() });
   try {
     const outcome = await definition.run(ctx);
     writer.close();
+    flushPaced();
     channel.post({ type: 'stopped', reason: outcome.reason, counts: snapshot() });
   } catch (err) {
     writer.close();
+    flushPaced();
     channel.post({ type: 'failed', error: serializeError(err, 'VMTEL_COLLECTOR_FAILED'), counts: snapshot() });
   } finally {
+    leavePulse();
     finished.abort();
   }
+}
+
+// One summary of what the budget held back, counted in the collector's figures too.
+function reportSuppressed(channel: HostChannel, control: ControlBlock, counts: CollectorCounts, suppressed: Suppressed): void {
+  const events = suppressed.total - suppressed.log_lines;
+  if (events > 0) counts.stats['events_suppressed'] = (counts.stats['events_suppressed'] ?? 0) + events;
+  if (suppressed.log_lines > 0) counts.stats['log_lines_suppressed'] = (counts.stats['log_lines_suppressed'] ?? 0) + suppressed.log_lines;
+  channel.post({ type: 'event', tMonoNs: control.monoNs(), event: 'events_suppressed', fields: { ...suppressed, window_ms: SUMMARY_MS } });
+}
+
+// Stamped when the thread ran again: whatever its collector saw missing over the span is vmtel's.
+function reportStall(channel: HostChannel, control: ControlBlock, stall: LoopStall): void {
+  const fields = { stalled_s: Number(stall.endNs - stall.startNs) / 1e9, since_t_mono_ns: stall.startNs - control.originNs };
+  channel.post({ type: 'event', tMonoNs: stall.endNs - control.originNs, event: 'vmtel_stalled', fields });
 }
 
 function createContext(
@@ -82,6 +118,7 @@ function createContext(
   counts: CollectorCounts,
   countsChanged: () => void,
   stopSignal: AbortSignal,
+  { budget, publishes }: { budget: EventBudget; publishes: PublishPacer },
 ): CollectorContext<OptionsOf<OptionSchema>> {
   // The constant head of every row, built once: source and deployability are the host's.
   const rowTag = `,"source":${JSON.stringify(setup.name)},"available_in_deployment":${setup.availableInDeployment}`;
@@ -135,16 +172,16 @@ function createContext(
         countsChanged();
       },
     },
-    log: createLog(channel),
-    emit(event, fields = {}) {
-      channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields });
+    log: createLog(channel, budget),
+    emit(event, fields = {}, budgetKey = event) {
+      if (budget.allowEvent(budgetKey)) channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields });
     },
     endEpisode(reason) {
       channel.post({ type: 'end_episode', reason });
     },
     publish(topic, value) {
       shared.set(topic, value);
-      channel.post({ type: 'publish', topic, value });
+      publishes.publish(topic, value);
     },
     subscribe(topic, handler) {
       subscribers.set(topic, [...(subscribers.get(topic) ?? []), handler]);
@@ -154,11 +191,12 @@ function createContext(
 }
 
 // Every level crosses to the orchestrator: vmtel.log keeps everything and only the terminal
-// filters by log_level. Collectors log per event, never per row, so this costs little.
-function createLog(channel: HostChannel): CollectorLog {
+// filters by log_level. Collectors log per event, never per row, and the budget bounds the rest.
+function createLog(channel: HostChannel, budget: EventBudget): CollectorLog {
   const at =
     (level: LogLevel) =>
-    (message: string, fields: Record<string, unknown> = {}): void =>
-      channel.post({ type: 'log', level, message, fields });
+    (message: string, fields: Record<string, unknown> = {}): void => {
+      if (budget.allowLog()) channel.post({ type: 'log', level, message, fields });
+    };
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }

@@ -1,16 +1,20 @@
 // Keeps one collector running for the episode: starts its worker, turns the worker's messages
 // into events and logs, restarts it with exponential backoff when it fails (the other collectors
 // never notice), and gives up when the restart budget is spent. A collector that finishes on its
-// own is not restarted. A worker that exits without saying why is a failure with its own code.
+// own is not restarted. A worker that exits without saying why is a failure with its own code, and
+// so is one that runs out of its heap or whose thread stops turning its event loop (its heartbeat
+// in the control block goes stale): it is terminated and restarted like any failure. A worker that
+// died without its last counts leaves its rows counted from its file.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CollectorCounts } from '../collectors/contract';
 import type { CollectorConfig, EpisodeConfig } from '../config/episode-config';
 import type { ControlBlock } from '../control/control-block';
-import { serializeError, type SerializedError } from '../errors';
+import type { SerializedError } from '../errors';
 import type { Logger } from '../log/logger';
-import { emptyCounts, mergeCounts } from './collector-counts';
+import { countsWithFile, emptyCounts, mergeCounts } from './collector-counts';
 import type { EventLog } from './event-log';
+import { workerError, workerFailure } from './worker-failures';
 import type { MainMessage, WorkerMessage } from './thread-messages';
 
 const WORKER_ENTRY = join(__dirname, 'collector-worker.js');
@@ -18,6 +22,10 @@ const WORKER_ENTRY = join(__dirname, 'collector-worker.js');
 // A worker that said it is done but keeps its thread alive (a socket left open) is a collector
 // bug; it gets this long to exit before it is terminated, so it cannot hold the episode open.
 const EXIT_AFTER_DONE_MS = 1000;
+
+// A worker that has not beaten yet is still booting: loading a worker and its collector's module
+// takes well under a second, but several on a host whose every core is busy.
+const BOOT_ALLOWANCE_MS = 10_000;
 
 export type CollectorStatus = 'running' | 'restart_pending' | 'finished' | 'gave_up' | 'stopped';
 
@@ -45,7 +53,10 @@ export class CollectorSupervisor {
   private readonly hooks: SupervisorHooks;
   private worker: Worker | null = null;
   private workerStartedAtMs = 0;
+  private workerStartedMonoNs = 0n;
   private workerSaidDone = false;
+  // Set when the current worker is ended without its final counts (terminated, or dead).
+  private countsLost = false;
   private attemptsSinceCalm = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private exited: Promise<void> = Promise.resolve();
@@ -53,7 +64,13 @@ export class CollectorSupervisor {
   private earlierCounts: CollectorCounts;
   private currentCounts: CollectorCounts = emptyCounts();
 
-  constructor(config: CollectorConfig, episode: EpisodeConfig, hooks: SupervisorHooks, earlier: { counts: CollectorCounts; restarts: number }) {
+  constructor(
+    config: CollectorConfig,
+    episode: EpisodeConfig,
+    hooks: SupervisorHooks,
+    earlier: { counts: CollectorCounts; restarts: number },
+    private readonly heartbeatSlot: number,
+  ) {
     this.config = config;
     this.episode = episode;
     this.hooks = hooks;
@@ -69,9 +86,12 @@ export class CollectorSupervisor {
     const { config, episode, hooks } = this;
     this.status = 'running';
     this.workerSaidDone = false;
+    this.countsLost = false;
     this.workerStartedAtMs = performance.now();
+    this.workerStartedMonoNs = hooks.control.monoNs();
     const worker = new Worker(WORKER_ENTRY, {
       name: `vmtel:${config.name}`,
+      resourceLimits: { maxOldGenerationSizeMb: config.maxHeapMb },
       workerData: {
         name: config.name,
         kind: config.kind,
@@ -82,12 +102,13 @@ export class CollectorSupervisor {
         availableInDeployment: config.availableInDeployment,
         flushMs: config.flushMs,
         controlBuffer: hooks.control.buffer,
+        heartbeatSlot: this.heartbeatSlot,
         shared: Object.fromEntries(hooks.shared),
       },
     });
     this.worker = worker;
     worker.on('message', (message: WorkerMessage) => this.onMessage(message));
-    worker.on('error', (err: Error) => this.onFailure(serializeError(err, 'VMTEL_COLLECTOR_FAILED')));
+    worker.on('error', (err: Error) => this.onFailure(workerError(err, config.maxHeapMb)));
     this.exited = new Promise((resolve) => {
       worker.once('exit', (exitCode) => {
         this.onExit(worker, exitCode);
@@ -120,8 +141,31 @@ export class CollectorSupervisor {
     });
     this.hooks.logger.warn(`collector did not stop within ${graceMs} ms; terminating it`, { source: this.config.name });
     this.workerSaidDone = true;
+    this.countsLost = true;
     this.settle('stopped');
     await worker.terminate();
+  }
+
+  /**
+   * While the episode runs: ends a worker whose heartbeat is older than `afterMs` (its thread is
+   * stuck, in a busy loop say) as a failure, so it restarts. Only time since `watchedSinceNs`, when
+   * the caller's own thread was last seen running without a stall, counts: after a stop of the
+   * whole process every heartbeat is old.
+   */
+  checkHeartbeat(afterMs: number, watchedSinceNs: bigint): void {
+    const worker = this.worker;
+    if (worker === null || this.status !== 'running' || this.workerSaidDone) return;
+    const { control, events, logger } = this.hooks;
+    const lastBeatNs = control.lastBeatMonoNs(this.heartbeatSlot) ?? 0n;
+    const sinceNs = [lastBeatNs, this.workerStartedMonoNs, watchedSinceNs].reduce((a, b) => (a > b ? a : b));
+    const blockedMs = Number(control.monoNs() - sinceNs) / 1e6;
+    if (blockedMs < afterMs + (lastBeatNs > this.workerStartedMonoNs ? 0 : BOOT_ALLOWANCE_MS)) return;
+    const blockedS = Math.round(blockedMs) / 1000;
+    events.record(this.config.name, 'collector_unresponsive', { code: 'VMTEL_WORKER_BLOCKED', blocked_s: blockedS, after_ms: afterMs });
+    logger.warn(`collector thread blocked for ${blockedS} s; terminating it`, { source: this.config.name });
+    this.onFailure(workerFailure('VMTEL_WORKER_BLOCKED', `collector thread did not turn its event loop for ${blockedS} s (unresponsive_after_ms ${afterMs})`));
+    this.countsLost = true;
+    void worker.terminate();
   }
 
   private onMessage(message: WorkerMessage): void {
@@ -173,17 +217,15 @@ export class CollectorSupervisor {
   private onExit(worker: Worker, exitCode: number): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    this.earlierCounts = this.counts();
+    // A worker that died took the counts it had not posted yet (they go every few seconds); its
+    // thread is gone, so its file is final and its rows and bytes are counted there.
+    this.earlierCounts = this.workerSaidDone && !this.countsLost ? this.counts() : countsWithFile(this.counts(), this.config.outputPath);
     this.currentCounts = emptyCounts();
     if (!this.workerSaidDone) {
-      this.onFailure({
-        name: 'VmtelError',
-        code: 'VMTEL_WORKER_EXITED',
-        message: `collector worker exited with code ${exitCode} without saying it stopped or failed`,
-        stack: '',
-      });
+      this.onFailure(workerFailure('VMTEL_WORKER_EXITED', `collector worker exited with code ${exitCode} without saying it stopped or failed`));
     }
-    if (this.status === 'restart_pending') this.scheduleRestart();
+    // Unless the failure just recorded has scheduled it already.
+    if (this.status === 'restart_pending' && this.restartTimer === null) this.scheduleRestart();
   }
 
   // A failure is recorded once; the restart waits for the worker's exit so two workers of one

@@ -36,7 +36,7 @@ export function startEpisode(config: EpisodeConfig): EpisodeStart {
   }
   const bootId = readFileSync(BOOT_ID_PATH, 'utf8').trim();
   const sameBoot = previous !== null && previous.boot_id === bootId;
-  const control = ControlBlock.create(sameBoot ? previous.t_mono_origin_ns : undefined);
+  const control = ControlBlock.create(sameBoot ? previous.t_mono_origin_ns : undefined, config.collectors.length);
   const repaired = readdirSync(config.runDir)
     .filter((file) => file.endsWith('.jsonl'))
     .map((file) => repairTornTail(join(config.runDir, file)))

@@ -4,13 +4,11 @@
 // the stop, every file is flushed and whole and the manifest is written last.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CollectorCounts } from '../collectors/contract';
 import type { EpisodeConfig } from '../config/episode-config';
 import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
 import { EVENTS_FILE } from '../run-dir-files';
-import { countLines } from '../sink/count-lines';
-import { emptyCounts } from './collector-counts';
+import { countsWithFile, emptyCounts } from './collector-counts';
 import { CollectorSupervisor, countFields } from './collector-supervisor';
 import { openManifest, startEpisode, type EpisodeStart } from './episode-start';
 import { EventLog } from './event-log';
@@ -18,6 +16,7 @@ import { isoOf, writeManifest, type Manifest } from './manifest';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import { RunDirLock } from './run-dir-lock';
 import { recordStart } from './start-events';
+import { watchHeartbeats } from './watch-heartbeats';
 import { stopWithinGrace } from './stop-within-grace';
 
 export interface EpisodeOptions {
@@ -41,13 +40,6 @@ export interface EpisodeSummary {
   reason: string;
   durationS: number;
   collectors: Manifest['collectors'];
-}
-
-// An earlier process's counts, with rows and bytes taken from its file: the manifest it left may
-// be seconds older than its last write. Drops and figures exist only in the manifest.
-function countsOnDisk(outputPath: string, earlier: CollectorCounts): CollectorCounts {
-  const onDisk = countLines(outputPath);
-  return { rows: onDisk.lines, bytes: onDisk.bytes, dropped: earlier.dropped, stats: earlier.stats };
 }
 
 /** Runs the episode to its end; rejects only when it cannot start (the run dir is taken, say). */
@@ -139,15 +131,13 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     }
   };
 
-  for (const collector of config.collectors.filter((c) => c.enabled)) {
+  config.collectors.forEach((collector, heartbeatSlot) => {
+    if (!collector.enabled) return;
     const earlier = previous?.collectors[collector.name];
-    supervisors.push(
-      new CollectorSupervisor(collector, config, hooks, {
-        counts: earlier === undefined ? emptyCounts() : countsOnDisk(collector.outputPath, earlier),
-        restarts: earlier?.restarts ?? 0,
-      }),
-    );
-  }
+    // The manifest an earlier process left may be seconds older than its last write.
+    const counts = earlier === undefined ? emptyCounts() : countsWithFile(earlier, collector.outputPath);
+    supervisors.push(new CollectorSupervisor(collector, config, hooks, { counts, restarts: earlier?.restarts ?? 0 }, heartbeatSlot));
+  });
   // The manifest, and with it the timeline's origin, is in the file before any worker can write a
   // row stamped against that origin, so a crash of vmtel never leaves rows on a lost timeline.
   // Without an fsync: on the start path it waited on the disk (up to 100 ms here, and it held up
@@ -179,10 +169,12 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     refreshCollectors();
     writeManifest(config.runDir, manifest);
   }, MANIFEST_INTERVAL_MS);
+  const heartbeatWatch = watchHeartbeats(supervisors, config.unresponsiveAfterMs, control);
   const durationTimer =
     options.durationS === undefined ? null : setTimeout(() => requestStop('duration', { duration_s: options.durationS }), options.durationS * 1000);
 
   await stopRequested;
+  clearInterval(heartbeatWatch);
   clearTimeout(startSettleTimer);
   if (durationTimer !== null) clearTimeout(durationTimer);
 

@@ -15,6 +15,8 @@ export interface WorkerSetup {
   availableInDeployment: boolean;
   flushMs: number;
   controlBuffer: SharedArrayBuffer;
+  /** This collector's heartbeat slot in the control block. */
+  heartbeatSlot: number;
   /** The latest value of every published topic at the time the worker starts. */
   shared: Record<string, unknown>;
 }

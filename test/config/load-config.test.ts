@@ -34,6 +34,7 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
     runDir,
     logLevel: 'info',
     stopGraceMs: 3000,
+    unresponsiveAfterMs: 10000,
     restart: { maxRestarts: 5, initialDelayMs: 500, maxDelayMs: 30000, resetAfterMs: 60000 },
     collectors: [
       {
@@ -44,6 +45,7 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
         outputPath: join(runDir, 'telemetry-guest.jsonl'),
         availableInDeployment: true,
         flushMs: 100,
+        maxHeapMb: 512,
         options,
       },
     ],
@@ -54,6 +56,7 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
       log_level: 'info',
       stop_grace_ms: 3000,
       flush_ms: 100,
+      unresponsive_after_ms: 10000,
       restart: { max_restarts: 5, initial_delay_ms: 500, max_delay_ms: 30000, reset_after_ms: 60000 },
       collectors: {
         guest_agent: {
@@ -62,6 +65,7 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
           output: join(runDir, 'telemetry-guest.jsonl'),
           available_in_deployment: true,
           flush_ms: 100,
+          max_heap_mb: 512,
           ...options,
         },
       },
@@ -91,6 +95,7 @@ test('a module entry: options checked and defaulted, paths resolved against run 
       outputPath: join(runDir, 'telemetry-fx.jsonl'),
       availableInDeployment: true,
       flushMs: 250,
+      maxHeapMb: 256,
       options: {
         target: join(runDir, 'in', 't.sock'),
         interval_ms: 1000,

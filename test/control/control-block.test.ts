@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
@@ -59,4 +60,22 @@ test('waitForChange can be released so a finished thread may exit', async () => 
   const waiting = control.waitForChange(STOP_STATE.running, release.signal);
   release.abort();
   assert.equal(await withDeadline('the released wait to resolve', waiting, 1000), null);
+});
+
+test('heartbeat slots: empty until a beat, then the beat time, seen from another thread; out-of-range slots are ignored', async () => {
+  const control = ControlBlock.create(undefined, 2);
+  assert.equal(control.lastBeatMonoNs(0), null);
+  const before = control.monoNs();
+  const worker = new Worker(
+    `const { workerData } = require('node:worker_threads');
+     const { ControlBlock } = require(workerData.module);
+     ControlBlock.attach(workerData.buffer).beat(1);`,
+    { eval: true, workerData: { module: require.resolve('../../src/control/control-block'), buffer: control.buffer } },
+  );
+  await once(worker, 'exit');
+  const beat = control.lastBeatMonoNs(1);
+  assert.ok(beat !== null && beat >= before && beat <= control.monoNs(), `beat at ${beat}`);
+  assert.equal(control.lastBeatMonoNs(0), null, 'only its own slot');
+  control.beat(5);
+  assert.equal(control.lastBeatMonoNs(5), null);
 });

@@ -59,6 +59,7 @@ export function startInThread(definition: CollectorDefinition, options: InThread
       availableInDeployment: options.availableInDeployment ?? definition.defaultAvailableInDeployment,
       flushMs: options.flushMs ?? 100,
       controlBuffer: control.buffer,
+      heartbeatSlot: 0,
       shared: options.shared ?? {},
     },
     { post: (message) => messages.push(message), onMessage: (handler) => handlers.push(handler) },

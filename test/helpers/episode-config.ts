@@ -13,6 +13,7 @@ export interface TestCollector {
   fixture: string;
   options?: Record<string, unknown>;
   flushMs?: number;
+  maxHeapMb?: number;
 }
 
 export function testEpisodeConfig(runDir: string, collectors: TestCollector[], overrides: Partial<EpisodeConfig> = {}): EpisodeConfig {
@@ -24,6 +25,7 @@ export function testEpisodeConfig(runDir: string, collectors: TestCollector[], o
     outputPath: join(runDir, `telemetry-${c.name}.jsonl`),
     availableInDeployment: false,
     flushMs: c.flushMs ?? 20,
+    maxHeapMb: c.maxHeapMb ?? 256,
     options: c.options ?? {},
   }));
   return {
@@ -34,6 +36,7 @@ export function testEpisodeConfig(runDir: string, collectors: TestCollector[], o
     runDir,
     logLevel: 'error',
     stopGraceMs: 2000,
+    unresponsiveAfterMs: 10_000,
     restart: { maxRestarts: 3, initialDelayMs: 40, maxDelayMs: 1000, resetAfterMs: 60_000 },
     collectors: collectorConfigs,
     resolved: {},

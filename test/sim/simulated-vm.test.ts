@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { qmpOptions } from '../../src/collectors/qmp/options';
 import { QmpConnection, type QmpEvent } from '../../src/collectors/qmp/qmp-connection';
 import { connectWithRetry } from '../../src/collectors/unix-client/connect-with-retry';
 import { firstConnectPolicy } from '../../src/collectors/unix-client/retry-policies';
@@ -66,10 +67,13 @@ async function readAgent(t: TestContext, runDir: string): Promise<{ lines: strin
 // A negotiated QMP session through the collector's own client, with the events it received.
 async function openQmp(t: TestContext, runDir: string): Promise<{ qmp: QmpConnection; events: QmpEvent[] }> {
   const events: QmpEvent[] = [];
-  const connection = new QmpConnection({
-    onEvent: (event) => events.push(event),
-    onDrop: (reason, detail) => assert.fail(`QMP message dropped: ${reason} ${detail}`),
-  });
+  const connection = new QmpConnection(
+    {
+      onEvent: (event) => events.push(event),
+      onDrop: (reason, detail) => assert.fail(`QMP message dropped: ${reason} ${detail}`),
+    },
+    qmpOptions.reply_timeout_ms.default,
+  );
   t.after(() => connection.close());
   const neverStopped = new AbortController().signal;
   const outcome = await connectWithRetry(join(runDir, 'qmp.sock'), firstConnectPolicy(5), neverStopped, connection.readTarget, () => undefined);

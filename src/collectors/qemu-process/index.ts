@@ -1,12 +1,14 @@
 // The `qemu_process` collector: the QEMU process as the host kernel sees it — CPU time per thread
 // and per vCPU, memory, faults, context switches, I/O — one row per tick from the moment its pid
-// file appears until the process exits. A lab-only source: the guest cannot see its own QEMU.
+// file names a QEMU process until that process exits. A lab-only source: the guest cannot see its
+// own QEMU. A pid file naming any other process (pid 1, a stale pid reused) is an event and a wait,
+// as for a missing one: that process is never sampled as QEMU.
 import type { CollectorContext, CollectorOutcome } from '../contract';
 import { defineCollector } from '../contract';
 import type { OptionsOf } from '../../config/option-spec';
 import { intervalOption } from '../sampling/interval-option';
 import { sampleEveryTick, type Sample } from '../sampling/sample-loop';
-import { readPidfile } from '../../proc/pid-file';
+import { readQemuPidfile } from '../../proc/pid-file';
 import { ProcessSampler } from './process-sampler';
 import { VCPU_THREADS_TOPIC } from '../topics';
 import { VcpuThreads } from './vcpu-threads';
@@ -33,6 +35,13 @@ const options = {
     doc: 'how long to wait for the pid file before giving up',
   },
   interval_ms: intervalOption(1000),
+  process_names: {
+    type: 'string-list',
+    // The names QEMU's system emulators are installed under (qemu-system-x86_64, …), and the
+    // RHEL/CentOS build's; a trailing * matches any rest.
+    default: ['qemu-system-*', 'qemu-kvm'],
+    doc: "the pid file's process counts as QEMU only when its executable's name matches one of these (a trailing * matches any rest)",
+  },
 } as const;
 
 /** The collector reading `procRoot`; tests point it at a tree of their own. */
@@ -54,10 +63,21 @@ function watchQemuProcess(ctx: CollectorContext<OptionsOf<typeof options>>, proc
   ctx.subscribe(VCPU_THREADS_TOPIC, (value) => vcpus.update(value));
   const giveUpMonoNs = ctx.control.monoNs() + BigInt(Math.round(timeoutS * NS_PER_S));
 
-  // The pid file, looked at now and then on every tick until it names a pid.
+  // The pid file, looked at now and then on every tick until it names a QEMU process.
+  let refusedPid: number | null = null;
   const attach = (): ProcessSampler | null => {
-    const pid = readPidfile(pidfile);
-    if (pid === null) return null;
+    const found = readQemuPidfile(pidfile, ctx.options.process_names, procRoot);
+    if (found.kind === 'absent') return null;
+    if (found.kind === 'not_qemu') {
+      // Once per pid: the file is looked at every tick until it changes.
+      if (found.pid !== refusedPid) {
+        refusedPid = found.pid;
+        ctx.emit('qemu_process_not_qemu', { pidfile, pid: found.pid, process_name: found.processName, process_names: ctx.options.process_names });
+        ctx.log.warn(`pid file ${pidfile} names pid ${found.pid} (${found.processName ?? 'no such process'}), not a QEMU process; waiting`);
+      }
+      return null;
+    }
+    const { pid } = found;
     ctx.emit('qemu_process_found', { pid });
     return new ProcessSampler(procRoot, pid, vcpus, (reason) => ctx.emit('qemu_process_io_unavailable', { pid, reason }));
   };

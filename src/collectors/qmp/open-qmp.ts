@@ -39,7 +39,7 @@ export async function openQmp(ctx: OpenContext, handlers: QmpConnectionHandlers,
   const qemuArgument = QEMU_SOCKET_ARGUMENT.qmp(ctx.options.socket);
   const waiting = socketWait(ctx.log, 'the QMP socket', ctx.options.socket, qemuArgument);
   for (;;) {
-    const connection = new QmpConnection(handlers);
+    const connection = new QmpConnection(handlers, ctx.options.reply_timeout_ms);
     const remainingS = ctx.options.connect_timeout_s - (performance.now() - startedMs) / 1000;
     const policy = inFirstWindow ? firstWindowPolicy(remainingS, failedSessions) : reconnectPolicy(failedSessions);
     const outcome = await connectWithRetry(ctx.options.socket, policy, ctx.stopSignal, connection.readTarget, waiting);

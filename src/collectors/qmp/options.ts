@@ -22,6 +22,17 @@ export const qmpOptions = {
     default: DEFAULT_QUERIES,
     doc: 'query-* commands run on every poll; `query-stats:vm` runs query-stats with target vm',
   },
+  reply_timeout_ms: {
+    type: 'integer',
+    // QEMU answers a query within milliseconds; ten seconds covers a main loop held up by slow
+    // storage without leaving the collector waiting out the episode on a lost reply.
+    default: 10_000,
+    // Under 100 ms a busy host's QEMU would be reconnected for nothing.
+    min: 100,
+    max: 600_000,
+    unit: 'milliseconds',
+    doc: 'a command whose reply takes longer is lost: qmp_reply_timeout, then vmtel reconnects',
+  },
   stop_on_vm_exit: {
     type: 'boolean',
     default: true,

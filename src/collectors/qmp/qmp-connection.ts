@@ -1,6 +1,9 @@
 // One QMP session: waits for QEMU's greeting, negotiates capabilities, then matches every reply to
 // its command by `id` (several commands are in flight per poll) and hands async events to the
-// owner. Every pending command settles when the socket closes, so no await outlives the session.
+// owner. Every pending command settles: with its reply, when the socket closes, when its reply
+// does not come within the reply timeout, or when a line too long to be read may have been its
+// reply (then every pending command is given up and later replies to them are counted as
+// unmatched: the session resyncs on the next command's id). No await outlives the session.
 // Reads arrive through `readTarget` (one reused buffer, see unix-client/connect-with-retry.ts), framed into
 // newline-ended messages by the bounded framer guest_agent uses too.
 import type { Socket } from 'node:net';
@@ -12,7 +15,7 @@ import { classifyQmpMessage, type JsonObject, type QmpError, type QmpMessage } f
 
 // QEMU's replies are a few hundred KiB at most (per-vCPU stats of a large guest); a line this
 // long is not QMP, and dropping it keeps a runaway peer from growing memory without bound.
-const MAX_LINE_BYTES = 16 * 1024 * 1024;
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 // One read of a typical reply (blockstats of a few disks) fits; larger ones take several reads.
 const READ_BUFFER_BYTES = 64 * 1024;
 
@@ -23,6 +26,17 @@ export interface QmpConnectionHandlers {
   onEvent(event: QmpEvent): void;
   /** A message that could not be used: malformed_json, oversized_line, unmatched_reply, unknown_message. */
   onDrop(reason: string, detail: string): void;
+}
+
+/** A command's reply did not come in time, or was in a line too long to read; `reason` says which. */
+export class QmpReplyLostError extends Error {
+  override readonly name = 'QmpReplyLostError';
+  constructor(
+    readonly reason: 'reply_timeout' | 'oversized_line',
+    readonly command: string,
+  ) {
+    super(`QMP reply to ${command} lost: ${reason}`);
+  }
 }
 
 /** A command's reply can no longer come: the socket closed first. */
@@ -38,15 +52,22 @@ export class QmpConnection {
   readonly readTarget: ReadTarget;
   private socket: Socket | null = null;
   private closedPromise: Promise<string> | null = null;
-  private readonly pending = new Map<number, { resolve(result: QmpResult): void; reject(err: Error): void }>();
+  private readonly pending = new Map<number, PendingCommand>();
   private nextId = 1;
   private closeReason: string | null = null;
   private greeted: ((qmp: JsonObject) => void) | null = null;
 
-  constructor(private readonly handlers: QmpConnectionHandlers) {
+  /** `replyTimeoutMs`: how long each command waits for its reply. */
+  constructor(
+    private readonly handlers: QmpConnectionHandlers,
+    private readonly replyTimeoutMs: number,
+  ) {
     const framer = new LineFramer(MAX_LINE_BYTES, {
       onLines: (buf, start, end) => eachLine(buf, start, end, (line) => this.receive(line)),
-      onOversized: () => handlers.onDrop('oversized_line', `a QMP line over ${MAX_LINE_BYTES} bytes`),
+      onOversized: () => {
+        handlers.onDrop('oversized_line', `a QMP line over ${MAX_LINE_BYTES} bytes`);
+        this.losePending('oversized_line');
+      },
     });
     this.readTarget = { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), onRead: (chunk) => framer.push(chunk) };
   }
@@ -83,14 +104,18 @@ export class QmpConnection {
     }
   }
 
-  /** Sends one command; its reply, success or QMP error. Rejects with QmpClosedError once closed. */
+  /**
+   * Sends one command; its reply, success or QMP error. Rejects with QmpClosedError once closed,
+   * and with QmpReplyLostError when the reply does not come within the reply timeout.
+   */
   execute(command: string, args?: JsonObject): Promise<QmpResult> {
     if (this.socket === null || this.closeReason !== null) return Promise.reject(new QmpClosedError(this.closeReason ?? 'not connected'));
     const id = this.nextId++;
     const message = args === undefined ? { execute: command, id } : { execute: command, arguments: args, id };
     const socket = this.socket;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => this.lose(id, 'reply_timeout'), this.replyTimeoutMs);
+      this.pending.set(id, { command, timer, resolve, reject });
       socket.write(`${JSON.stringify(message)}\n`);
     });
   }
@@ -121,7 +146,10 @@ export class QmpConnection {
     this.closedPromise = new Promise((resolve) => {
       socket.once('close', () => {
         const reason = (this.closeReason ??= failure ?? 'eof');
-        for (const waiter of this.pending.values()) waiter.reject(new QmpClosedError(reason));
+        for (const waiter of this.pending.values()) {
+          clearTimeout(waiter.timer);
+          waiter.reject(new QmpClosedError(reason));
+        }
         this.pending.clear();
         resolve(reason);
       });
@@ -160,6 +188,28 @@ export class QmpConnection {
       return;
     }
     this.pending.delete(id as number);
+    clearTimeout(waiter.timer);
     waiter.resolve(result);
   }
+
+  private lose(id: number, reason: QmpReplyLostError['reason']): void {
+    const waiter = this.pending.get(id);
+    if (waiter === undefined) return;
+    this.pending.delete(id);
+    clearTimeout(waiter.timer);
+    waiter.reject(new QmpReplyLostError(reason, waiter.command));
+  }
+
+  // A dropped line may have been any pending command's reply: all of them are given up at once,
+  // rather than each waiting out the reply timeout.
+  private losePending(reason: QmpReplyLostError['reason']): void {
+    for (const id of [...this.pending.keys()]) this.lose(id, reason);
+  }
+}
+
+interface PendingCommand {
+  command: string;
+  timer: NodeJS.Timeout;
+  resolve(result: QmpResult): void;
+  reject(err: Error): void;
 }

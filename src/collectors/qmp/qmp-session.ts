@@ -1,12 +1,14 @@
 // One negotiated QMP connection, polled every interval_ms: every active query is sent at once
 // (replies matched by id), and their results make ONE row stamped when the poll was sent. Ends
-// on stop, on the socket closing, or on QEMU's SHUTDOWN when stop_on_vm_exit is set.
+// on stop, on the socket closing, on QEMU's SHUTDOWN when stop_on_vm_exit is set, or on a reply
+// that did not come in time (vmtel closes the connection and the collector reconnects). A poll
+// whose reply was in a line too long to read is lost, counted, and the next poll goes on.
 import type { CollectorContext } from '../contract';
 import type { ExactJson } from '../../sink/exact-json';
 import { tickFields, ticks, type Tick } from '../sampling/ticker';
 import type { BlockstatsDeltas } from './blockstats-deltas';
 import type { QmpOptions } from './options';
-import { QmpClosedError, type QmpConnection } from './qmp-connection';
+import { MAX_LINE_BYTES, QmpClosedError, QmpReplyLostError, type QmpConnection } from './qmp-connection';
 import type { QmpError } from './qmp-message';
 import { QuerySet } from './query-set';
 import type { VcpuThreadPublisher } from './vcpu-threads';
@@ -20,7 +22,10 @@ export interface PollState {
   blockstats: BlockstatsDeltas;
 }
 
-export type SessionEnd = { reason: 'stopped' } | { reason: 'vm_shutdown' | 'qmp_closed'; detail: string };
+export type SessionEnd = { reason: 'stopped' } | { reason: 'vm_shutdown' | 'qmp_closed' | 'reply_lost'; detail: string };
+
+// The reason vmtel gives its own close of a connection whose reply did not come.
+const REPLY_TIMEOUT = 'reply_timeout';
 
 /** Polls until the session ends; `vmExit` aborts when QEMU sent SHUTDOWN. */
 export async function runSession(
@@ -46,7 +51,8 @@ export async function runSession(
     connection.close('vm_shutdown');
     return { reason: 'vm_shutdown', detail: 'SHUTDOWN' };
   }
-  return { reason: 'qmp_closed', detail: await connection.closed };
+  const detail = await connection.closed;
+  return { reason: detail === REPLY_TIMEOUT ? 'reply_lost' : 'qmp_closed', detail };
 }
 
 async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState, tick: Tick): Promise<void> {
@@ -59,6 +65,7 @@ async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState
       connection.executeAll(queries.map(({ command, target }) => (target === undefined ? { command } : { command, args: { target } }))),
     );
   } catch (err) {
+    if (err instanceof QmpReplyLostError) return lostReply(ctx, connection, err);
     if (!(err instanceof QmpClosedError)) throw err;
     ctx.counters.drop('poll_cut_by_close');
     return;
@@ -82,6 +89,19 @@ async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState
   });
   const errorFields = Object.keys(errors).length > 0 ? { errors } : {};
   ctx.rows.write({ ...tickFields(tick), poll_ns: pollNs, results, ...errorFields }, sentMonoNs);
+}
+
+// A reply that timed out leaves QEMU's monitor in an unknown state: a new connection starts clean.
+// One that was in an oversized line is only this poll's loss.
+function lostReply(ctx: QmpContext, connection: QmpConnection, err: QmpReplyLostError): void {
+  if (err.reason === 'oversized_line') {
+    ctx.counters.drop('poll_reply_oversized');
+    ctx.emit('qmp_reply_dropped', { reason: err.reason, command: err.command, max_line_bytes: MAX_LINE_BYTES });
+    return;
+  }
+  ctx.counters.drop('poll_reply_timeout');
+  ctx.emit('qmp_reply_timeout', { command: err.command, timeout_ms: ctx.options.reply_timeout_ms });
+  connection.close(REPLY_TIMEOUT);
 }
 
 function resultFor(command: string, value: ExactJson, state: PollState): ExactJson {

@@ -1,5 +1,6 @@
 // The qmp collector's life: connect, poll until the session ends, then end the episode (the VM is
-// gone) or reconnect with backoff (stop_on_vm_exit false). QEMU's async events are recorded as
+// gone) or reconnect with backoff (stop_on_vm_exit false, or vmtel closed the connection itself
+// because a reply did not come). QEMU's async events are recorded as
 // they arrive, on every connection, with QEMU's own stamp beside the host's.
 import type { CollectorOutcome } from '../contract';
 import { BlockstatsDeltas } from './blockstats-deltas';
@@ -41,7 +42,7 @@ export async function runQmp(ctx: QmpContext): Promise<CollectorOutcome> {
     const end = await runSession(ctx, opened.connection, state, vmExit.signal);
     if (end.reason === 'stopped') return end;
     ctx.emit('qmp_disconnected', { reason: end.detail });
-    if (ctx.options.stop_on_vm_exit) {
+    if (ctx.options.stop_on_vm_exit && end.reason !== 'reply_lost') {
       ctx.endEpisode(end.reason);
       return { reason: end.reason };
     }
@@ -49,14 +50,16 @@ export async function runQmp(ctx: QmpContext): Promise<CollectorOutcome> {
   }
 }
 
+// Each QMP event name has a budget of its own: a flood of RTC_CHANGE never hides a SHUTDOWN.
 function recordEvent(ctx: QmpContext, event: QmpEvent): void {
   ctx.counters.add('events');
-  ctx.emit('qmp_event', {
+  const fields = {
     qmp_event: event.event,
     data: event.data,
     qemu_timestamp: event.timestamp,
     qemu_time_ns: event.timestamp === null ? null : qemuTimeNs(event.timestamp),
-  });
+  };
+  ctx.emit('qmp_event', fields, `qmp_event:${event.event}`);
 }
 
 // The greeting's version as "major.minor.micro" plus QEMU's package string and capabilities.

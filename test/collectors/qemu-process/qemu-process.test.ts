@@ -31,6 +31,9 @@ setInterval(() => undefined, 1000);
 process.stdout.write('ready\\n');
 `;
 
+// The stand-in is node: qemu_process is told to take it for QEMU.
+const STAND_IN_NAMES = [basename(process.execPath)];
+
 async function spawnStandIn(t: TestContext, mode = 'plain'): Promise<ChildProcess & { pid: number }> {
   const child = spawn(process.execPath, ['-e', STAND_IN, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.after(() => {
@@ -42,7 +45,7 @@ async function spawnStandIn(t: TestContext, mode = 'plain'): Promise<ChildProces
 
 test('waits for a late pid file, samples process and threads, marks qmp vCPUs, ends when it exits', async (t) => {
   const runDir = tempDir(t);
-  const qemu = startInThread(collector, { runDir, options: { interval_ms: INTERVAL_MS }, flushMs: 10 });
+  const qemu = startInThread(collector, { runDir, options: { interval_ms: INTERVAL_MS, process_names: STAND_IN_NAMES }, flushMs: 10 });
   t.after(() => qemu.stop());
   await waitFor('the waiting event', () => qemu.events('qemu_process_waiting_for_pidfile').length === 1);
 
@@ -92,7 +95,7 @@ test('without a usable qmp topic, vCPU threads are found by their names', async 
   writeFileSync(join(runDir, 'vm.pid'), `${child.pid}\n`);
   const qemu = startInThread(collector, {
     runDir,
-    options: { interval_ms: INTERVAL_MS, pidfile: join(runDir, 'vm.pid') },
+    options: { interval_ms: INTERVAL_MS, pidfile: join(runDir, 'vm.pid'), process_names: STAND_IN_NAMES },
     flushMs: 10,
     // A stale map (thread 1 is not the stand-in's) and junk entries: neither may mark a thread.
     shared: { 'qmp.vcpu_threads': [{ cpu_index: 5, thread_id: 1 }, null, 'junk', { cpu_index: '0', thread_id: child.pid }] },
@@ -173,4 +176,6 @@ function writeFakeProcess(procRoot: string, { utimeTicks, startTimeTicks }: { ut
   writeWhole(join(dir, 'status'), 'Name:\tqemu\nVmHWM:\t    4096 kB\nVmRSS:\t    2048 kB\nvoluntary_ctxt_switches:\t7\n');
   writeWhole(join(dir, 'task', '4242', 'stat'), `${fields.join(' ')}\n`);
   writeWhole(join(dir, 'stat'), `${fields.join(' ')}\n`);
+  // No exe link in a fake tree: the name comes from comm, cut to 15 bytes as the kernel does.
+  writeWhole(join(dir, 'comm'), 'qemu-system-x86\n');
 }
