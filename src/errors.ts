@@ -13,6 +13,9 @@ export const EXIT_CODES = {
   // pm2 reports a process killed by a signal as exit code 0, so 0 cannot tell pm2 "finished,
   // do not restart" without also hiding a SIGKILL or an OOM kill from its restart logic.
   doneUnderPm2: 3,
+  // `vmtel mark` / `status` found no vmtel recording in the run dir: a driver script can tell
+  // "nothing to mark" from a mark that failed.
+  notRecording: 4,
 } as const;
 
 export const ERROR_CODES = {
@@ -26,6 +29,15 @@ export const ERROR_CODES = {
   VMTEL_SOURCE_UNREACHABLE: "a collector could not reach its source (QEMU's QMP socket, say) within connect_timeout_s",
   VMTEL_WORKER_EXITED: 'a collector worker exited without saying it stopped or failed',
   VMTEL_WORKER_UNRESPONSIVE: 'a collector worker did not stop within stop_grace_ms and was terminated',
+  VMTEL_EPISODE_FINISHED: 'the run directory holds an episode that already ended; --continue or --new-run-dir',
+  VMTEL_CONTROL_SOCKET_UNAVAILABLE: 'RUN_DIR/control.sock cannot be served (something else is at that path)',
+  VMTEL_NOT_RECORDING: 'no vmtel is recording in the run directory (no live control socket)',
+  VMTEL_CONTROL_NO_REPLY: 'the recording vmtel did not answer a control request in time, or closed without a reply',
+  VMTEL_CONTROL_BAD_JSON: 'a control request line is not JSON',
+  VMTEL_CONTROL_BAD_REQUEST: 'a control request is not an object, or a field is missing, unknown or of the wrong type or form',
+  VMTEL_CONTROL_UNKNOWN_OP: "a control request's op is not mark, status or stop",
+  VMTEL_CONTROL_LINE_TOO_LONG: 'a control request line is over 64 KiB; the client is disconnected',
+  VMTEL_CONTROL_BUSY: '16 control clients are connected already; the client is disconnected',
   VMTEL_INTERNAL: 'a bug in vmtel itself; the log file holds the stack',
 } as const;
 
@@ -33,11 +45,18 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Which exit code each error code leads to when it ends the process. */
 export function exitCodeFor(code: ErrorCode): number {
+  if (code === 'VMTEL_NOT_RECORDING') return EXIT_CODES.notRecording;
   return code === 'VMTEL_CONFIG_INVALID' ||
     code === 'VMTEL_CONFIG_UNREADABLE' ||
     code === 'VMTEL_USAGE' ||
     code === 'VMTEL_RUN_DIR_MISMATCH' ||
-    code === 'VMTEL_MODULE_INVALID'
+    code === 'VMTEL_MODULE_INVALID' ||
+    code === 'VMTEL_EPISODE_FINISHED' ||
+    code === 'VMTEL_CONTROL_SOCKET_UNAVAILABLE' ||
+    code === 'VMTEL_CONTROL_BAD_JSON' ||
+    code === 'VMTEL_CONTROL_BAD_REQUEST' ||
+    code === 'VMTEL_CONTROL_UNKNOWN_OP' ||
+    code === 'VMTEL_CONTROL_LINE_TOO_LONG'
     ? EXIT_CODES.config
     : EXIT_CODES.runtime;
 }

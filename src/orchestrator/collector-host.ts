@@ -12,6 +12,7 @@ import type {
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import { ControlBlock, STOP_STATE } from '../control/control-block';
 import { serializeError } from '../errors';
+import { LiveCounts } from '../live/live-counts';
 import { JsonlWriter } from '../sink/jsonl-writer';
 import { toJson } from '../sink/json-line';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
@@ -59,7 +60,9 @@ export async function hostCollector(
     if (state !== null) stopController.abort();
   });
 
-  const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal);
+  // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
+  const live = setup.liveBuffer === undefined ? LiveCounts.create() : LiveCounts.attach(setup.liveBuffer);
+  const ctx = createContext(definition, setup, channel, control, writer, { counts, live, changed: countsChanged }, stopController.signal);
   channel.post({ type: 'started', tMonoNs: control.monoNs() });
   try {
     const outcome = await definition.run(ctx);
@@ -79,8 +82,7 @@ function createContext(
   channel: HostChannel,
   control: ControlBlock,
   writer: JsonlWriter,
-  counts: CollectorCounts,
-  countsChanged: () => void,
+  { counts, live, changed: countsChanged }: { counts: CollectorCounts; live: LiveCounts; changed: () => void },
   stopSignal: AbortSignal,
 ): CollectorContext<OptionsOf<OptionSchema>> {
   // The constant head of every row, built once: source and deployability are the host's.
@@ -113,17 +115,21 @@ function createContext(
         const head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${control.wallNsAt(tMonoNs)}${rowTag}`;
         writer.write(body.length > 2 ? `${head},${body.slice(1)}\n` : `${head}}\n`);
         counts.rows += 1;
+        live.wrote(1, tMonoNs);
         countsChanged();
       },
       writeLines(lines, count) {
         writer.write(lines);
         counts.rows += count;
+        // The lines carry their own stamps; the batch's hand-over time stands for the last one.
+        live.wrote(count, control.monoNs());
         countsChanged();
       },
     },
     counters: {
       drop(reason, n = 1) {
         counts.dropped[reason] = (counts.dropped[reason] ?? 0) + n;
+        live.dropped(n);
         countsChanged();
       },
       set(name, value) {

@@ -10,6 +10,7 @@ import type { ControlBlock } from '../control/control-block';
 import { serializeError, type SerializedError } from '../errors';
 import type { Logger } from '../log/logger';
 import { emptyCounts, mergeCounts } from './collector-counts';
+import { LiveCounts } from '../live/live-counts';
 import type { EventLog } from './event-log';
 import type { MainMessage, WorkerMessage } from './thread-messages';
 
@@ -41,6 +42,8 @@ export class CollectorSupervisor {
   /** Restarts of this collector over the whole episode (orchestrator restarts included). */
   restarts: number;
   lastReason: string | null = null;
+  /** Rows, last row and drops as the worker writes them, for `vmtel status`. */
+  readonly live: LiveCounts;
   private readonly episode: EpisodeConfig;
   private readonly hooks: SupervisorHooks;
   private worker: Worker | null = null;
@@ -59,6 +62,8 @@ export class CollectorSupervisor {
     this.hooks = hooks;
     this.earlierCounts = earlier.counts;
     this.restarts = earlier.restarts;
+    const droppedBefore = Object.values(earlier.counts.dropped).reduce((sum, n) => sum + n, 0);
+    this.live = LiveCounts.create({ rows: earlier.counts.rows, dropped: droppedBefore });
   }
 
   counts(): CollectorCounts {
@@ -82,6 +87,7 @@ export class CollectorSupervisor {
         availableInDeployment: config.availableInDeployment,
         flushMs: config.flushMs,
         controlBuffer: hooks.control.buffer,
+        liveBuffer: this.live.buffer,
         shared: Object.fromEntries(hooks.shared),
       },
     });

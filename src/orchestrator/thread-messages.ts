@@ -15,6 +15,8 @@ export interface WorkerSetup {
   availableInDeployment: boolean;
   flushMs: number;
   controlBuffer: SharedArrayBuffer;
+  /** The collector's live counts (src/live/live-counts.ts); absent when hosted outside an episode. */
+  liveBuffer?: SharedArrayBuffer;
   /** The latest value of every published topic at the time the worker starts. */
   shared: Record<string, unknown>;
 }

@@ -32,6 +32,7 @@ export function testEpisodeConfig(runDir: string, collectors: TestCollector[], o
     vm: 'testvm',
     episode: 'ep1',
     runDir,
+    labels: {},
     logLevel: 'error',
     stopGraceMs: 2000,
     restart: { maxRestarts: 3, initialDelayMs: 40, maxDelayMs: 1000, resetAfterMs: 60_000 },
