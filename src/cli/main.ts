@@ -5,9 +5,12 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VmtelError } from '../errors';
 import { VMTEL_VERSION } from '../version';
+import { markCommand } from './commands/mark';
 import { runCommand } from './commands/run';
 import { simCommand } from './commands/sim';
+import { statusCommand } from './commands/status';
 import { summaryCommand } from './commands/summary';
+import { tapCommand } from './commands/tap';
 import { validateCommand } from './commands/validate';
 import { reportError } from './report-error';
 
@@ -19,12 +22,15 @@ export async function main(argv: string[]): Promise<void> {
     .command(validateCommand)
     .command(simCommand)
     .command(summaryCommand)
-    .demandCommand(1, 'name a command: run, validate, summary or sim')
+    .command(markCommand)
+    .command(statusCommand)
+    .command(tapCommand)
+    .demandCommand(1, 'name a command: run, validate, summary, mark, status, tap or sim')
     .strict()
     .version(VMTEL_VERSION)
     .help()
     .alias('help', 'h')
-    .epilogue('Exit codes: 0 done, 1 runtime failure, 2 bad config or bad arguments. See docs/errors.md.')
+    .epilogue('Exit codes: 0 done, 1 runtime failure, 2 bad config or bad arguments, 4 nothing recording (mark, status, tap). See docs/errors.md.')
     .fail((message: string | null, err: Error | undefined) => {
       // yargs reports its own complaints (unknown option, failed check) with a message; errors
       // thrown by a command's handler arrive as `err` alone and keep their code.

@@ -51,7 +51,7 @@ const FIELDS: Record<(typeof CONTROL_OPS)[number], readonly string[]> = {
 
 /** The error reply for `reason`, tagged with the request's id when it had one. */
 export function errorReply(code: ErrorCode, message: string, id?: RequestId): ControlErrorReply {
-  return id === undefined ? { ok: false, error: { code, message } } : { ok: false, id, error: { code, message } };
+  return id === undefined || id === null ? { ok: false, error: { code, message } } : { ok: false, id, error: { code, message } };
 }
 
 /** One received line (without its newline) as a request, or the rejection to reply with. */

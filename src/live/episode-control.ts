@@ -43,10 +43,16 @@ export class EpisodeControl {
     const markers = new MarkerBook();
     if (setup.earlier !== null) markers.readEarlier(join(config.runDir, EVENTS_FILE));
     const rejections = new RejectionReport(events, setup.logger);
-    const rates = new Map(supervisors.map((s) => [s.config.name, new RateWindow()]));
+    // The supervisors are created after the socket opens: a collector's window starts at the
+    // first sample that sees it.
+    const rates = new Map<string, RateWindow>();
     const sampleRates = (): void => {
       const nowNs = control.monoNs();
-      for (const supervisor of supervisors) rates.get(supervisor.config.name)?.add(nowNs, supervisor.live.rows);
+      for (const supervisor of supervisors) {
+        const name = supervisor.config.name;
+        if (!rates.has(name)) rates.set(name, new RateWindow());
+        rates.get(name)?.add(nowNs, supervisor.live.rows);
+      }
     };
     sampleRates();
     const rateTimer = setInterval(sampleRates, RATE_SAMPLE_MS).unref();
@@ -60,6 +66,7 @@ export class EpisodeControl {
           return { t_mono_ns: arrivedMonoNs, t_wall_ns: control.wallNsAt(arrivedMonoNs), client_t_mono_ns: clientTMonoNs };
         }
         case 'status':
+          sampleRates();
           return {
             status: statusSnapshot({ config, control, supervisors, rates, markers, controlCounts: server!.counts, clients: server!.clients }),
           };

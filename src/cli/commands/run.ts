@@ -6,6 +6,7 @@ import { EXIT_CODES } from '../../errors';
 import { closeLogger } from '../../log/close-logger';
 import { createHeldLogger } from '../../log/held-logger';
 import { runEpisode } from '../../orchestrator/episode';
+import { createNewRunDir } from '../../orchestrator/new-run-dir';
 import { LOG_LEVELS } from '../../collectors/contract';
 import { withConfigOption } from '../common-args';
 
@@ -15,6 +16,8 @@ interface RunArgs {
   duration: number | undefined;
   'log-level': (typeof LOG_LEVELS)[number] | undefined;
   'done-exit-code': number;
+  continue: boolean;
+  'new-run-dir': boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -25,12 +28,23 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('run-dir', { type: 'string', describe: "Where the episode's files go (overrides run_dir)" })
       .option('duration', { type: 'number', describe: 'Stop after this many seconds' })
       .option('log-level', { choices: LOG_LEVELS, describe: 'Terminal log level (overrides log_level)' })
+      .option('continue', {
+        type: 'boolean',
+        default: false,
+        describe: 'Record more of an episode whose run dir says it ended, on the same timeline (refused otherwise)',
+      })
+      .option('new-run-dir', {
+        type: 'boolean',
+        default: false,
+        describe: 'Record into a new directory beside the run dir, named after it and the UTC time (printed first)',
+      })
       .option('done-exit-code', {
         type: 'number',
         default: EXIT_CODES.ok,
         describe: `Exit code when the episode ended normally (pm2's app uses ${EXIT_CODES.doneUnderPm2}; see docs/pm2.md)`,
       })
       .check((argv) => {
+        if (argv.continue && argv['new-run-dir']) throw new Error('--continue and --new-run-dir: give one or the other (a new run dir has nothing to continue)');
         if (argv.duration !== undefined && !(argv.duration > 0)) throw new Error(`--duration: expected a positive number of seconds, got ${argv.duration}`);
         const done = argv['done-exit-code'];
         if (!Number.isInteger(done) || done < 0 || done > 255 || done === EXIT_CODES.runtime || done === EXIT_CODES.config) {
@@ -39,12 +53,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
         return true;
       })
       .example('$0 run --config config/vm1.yaml', 'record until SIGINT/SIGTERM or the VM shuts down')
-      .example('$0 run --config config/vm1.yaml --duration 60 --run-dir /tmp/ep1', 'record 60 s into /tmp/ep1'),
+      .example('$0 run --config config/vm1.yaml --duration 60 --run-dir /tmp/ep1', 'record 60 s into /tmp/ep1')
+      .example('$0 run --config config/vm1.yaml --new-run-dir', 'a new trial in runs/vm1/ep001-<UTC time>'),
   handler: async (argv) => {
-    const config = await loadConfig(argv.config, {
+    const overrides = {
       ...(argv['run-dir'] === undefined ? {} : { runDir: argv['run-dir'] }),
       ...(argv['log-level'] === undefined ? {} : { logLevel: argv['log-level'] }),
-    });
+    };
+    let config = await loadConfig(argv.config, overrides);
+    if (argv['new-run-dir']) {
+      // Loaded again so that every path relative to the run dir (sockets, outputs) is in the new one.
+      config = await loadConfig(argv.config, { ...overrides, runDir: createNewRunDir(config.runDir) });
+      process.stdout.write(`run_dir ${config.runDir}\n`);
+    }
     // Lines are held while the collectors start (see held-logger.ts).
     const { logger, release } = createHeldLogger({ level: config.logLevel, runDir: config.runDir });
     try {
@@ -52,6 +73,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         logger,
         handleSignals: true,
         onStarted: release,
+        continueFinished: argv.continue,
         ...(argv.duration === undefined ? {} : { durationS: argv.duration }),
       });
       const rows = Object.entries(summary.collectors)

@@ -1,0 +1,46 @@
+// `vmtel tap`: prints rows of the episode recording in a run dir as they are written, without
+// touching the writer (it only reads the files).
+import type { Argv, CommandModule } from 'yargs';
+import { EXIT_CODES, VmtelError } from '../../errors';
+
+interface TapArgs {
+  'run-dir': string;
+  source: string[] | undefined;
+}
+
+export const tapCommand: CommandModule<object, TapArgs> = {
+  command: 'tap',
+  describe: 'Print rows of the episode recording in a run dir as they are written',
+  builder: (yargs: Argv) =>
+    yargs
+      .option('run-dir', { type: 'string', demandOption: true, normalize: true, describe: "The recording episode's run dir" })
+      .option('source', { type: 'string', array: true, describe: "Only this collector's rows (repeatable); all by default" })
+      .example('$0 tap --run-dir runs/vm1/ep001 --source guest_agent', "the guest agent's rows as they arrive")
+      .epilogue('Ends with the episode, or on Ctrl-C. Exit 4 when no vmtel is recording in the run dir.'),
+  handler: async (argv) => {
+    // Loaded here, not at the top: `vmtel run` loads this file too and must start fast.
+    const { requestControl } = await import('../../live/control-client.js');
+    const { readManifest } = await import('../../orchestrator/manifest.js');
+    const { tapFiles } = await import('../../live/tap.js');
+    const runDir = argv['run-dir'];
+    // Asked first, so a run dir nobody records in is told as such rather than tapped forever.
+    await requestControl(runDir, { op: 'status' });
+    const collectors = Object.entries(readManifest(runDir)?.collectors ?? {}).filter(([, c]) => c.enabled);
+    const wanted = argv.source ?? collectors.map(([name]) => name);
+    const unknown = wanted.filter((name) => !collectors.some(([known]) => known === name));
+    if (unknown.length > 0) {
+      throw new VmtelError('VMTEL_USAGE', `--source: no collector ${unknown.join(', ')} in this episode; it has ${collectors.map(([name]) => name).join(', ')}`);
+    }
+    const paths = collectors.filter(([name]) => wanted.includes(name)).map(([, c]) => c.output);
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    process.once('SIGTERM', () => stop.abort());
+    const write = (lines: Buffer): Promise<void> =>
+      new Promise((resolve) => {
+        if (process.stdout.write(lines)) resolve();
+        else process.stdout.once('drain', resolve);
+      });
+    await tapFiles(runDir, paths, write, stop.signal);
+    process.exitCode = EXIT_CODES.ok;
+  },
+};
