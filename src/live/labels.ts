@@ -35,7 +35,7 @@ export function labelValueProblem(value: unknown): string | null {
   const expected = `a string of at most ${MAX_LABEL_VALUE_CHARS} characters without control characters, a finite number or a boolean`;
   if (typeof value === 'boolean') return null;
   if (typeof value === 'number') return Number.isFinite(value) ? null : `expected ${expected}, got ${value}`;
-  if (typeof value !== 'string') return `expected ${expected}, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`;
+  if (typeof value !== 'string') return `expected ${expected}, got ${value === null || value === undefined ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : typeof value}`;
   if (value.length > MAX_LABEL_VALUE_CHARS) return `expected ${expected}, got ${value.length} characters`;
   return CONTROL_CHARACTER.test(value) ? `expected ${expected}, got a control character` : null;
 }
