@@ -12,7 +12,9 @@ import type { ControlRequest } from './control-protocol';
 import { ControlServer, type ControlCounts } from './control-server';
 import { MarkerBook } from './marker-book';
 import { RateWindow } from './rate-window';
-import { RejectionReport } from './rejection-report';
+import type { PacedCounts } from '../log/paced-counts';
+import type { RejectionReason } from './control-protocol';
+import { rejectionReport } from './rejection-report';
 import { statusSnapshot } from './status-snapshot';
 
 // Rates are taken against samples this far apart: five of them make the 5 s window.
@@ -33,7 +35,7 @@ export class EpisodeControl {
   private constructor(
     private readonly server: ControlServer,
     private readonly markers: MarkerBook,
-    private readonly rejections: RejectionReport,
+    private readonly rejections: PacedCounts<RejectionReason>,
     private readonly rateTimer: NodeJS.Timeout,
   ) {}
 
@@ -42,7 +44,7 @@ export class EpisodeControl {
     const { config, control, events, supervisors } = setup;
     const markers = new MarkerBook();
     if (setup.earlier !== null) markers.readEarlier(join(config.runDir, EVENTS_FILE));
-    const rejections = new RejectionReport(events, setup.logger);
+    const rejections = rejectionReport(events, setup.logger);
     // The supervisors are created after the socket opens: a collector's window starts at the
     // first sample that sees it.
     const rates = new Map<string, RateWindow>();
@@ -81,7 +83,7 @@ export class EpisodeControl {
     };
     server = await ControlServer.open(
       join(config.runDir, CONTROL_SOCKET_FILE),
-      { handle, rejected: (reason) => rejections.rejected(reason), monoNs: () => control.monoNs() },
+      { handle, rejected: (reason) => rejections.add(reason), monoNs: () => control.monoNs() },
       setup.earlier?.counts ?? null,
     ).catch((err: unknown) => {
       clearInterval(rateTimer);

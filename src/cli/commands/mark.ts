@@ -3,6 +3,7 @@
 // drivers: `vmtel mark --run-dir DIR --phase attack --label sample=wannacry`.
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT_CODES, VmtelError } from '../../errors';
+import { withRunDirOption } from '../common-args';
 import { labelsProblems, markerNameProblem, type Labels } from '../../live/labels';
 
 interface MarkArgs {
@@ -16,9 +17,8 @@ export const markCommand: CommandModule<object, MarkArgs> = {
   command: 'mark <name>',
   describe: 'Mark a moment (or with --phase, the start of a phase) on the timeline of the episode recording in a run dir',
   builder: (yargs: Argv) =>
-    yargs
+    withRunDirOption(yargs, "The recording episode's run dir")
       .positional('name', { type: 'string', demandOption: true, describe: "The marker's name, e.g. attack or cleanup" })
-      .option('run-dir', { type: 'string', demandOption: true, normalize: true, describe: "The recording episode's run dir" })
       .option('phase', { type: 'boolean', default: false, describe: 'A phase named NAME starts now and lasts until the next phase marker or the end' })
       .option('label', { type: 'string', array: true, describe: 'A label of this marker, KEY=VALUE (repeatable; values are strings)' })
       .example('$0 mark --run-dir runs/vm1/ep001 --phase attack --label sample=wannacry', 'the attack phase starts now')

@@ -2,6 +2,8 @@
 // touching the writer (it only reads the files).
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT_CODES, VmtelError } from '../../errors';
+import { withRunDirOption } from '../common-args';
+import { abortedBySignals } from '../stop-signal';
 
 interface TapArgs {
   'run-dir': string;
@@ -12,8 +14,7 @@ export const tapCommand: CommandModule<object, TapArgs> = {
   command: 'tap',
   describe: 'Print rows of the episode recording in a run dir as they are written',
   builder: (yargs: Argv) =>
-    yargs
-      .option('run-dir', { type: 'string', demandOption: true, normalize: true, describe: "The recording episode's run dir" })
+    withRunDirOption(yargs, "The recording episode's run dir")
       .option('source', { type: 'string', array: true, describe: "Only this collector's rows (repeatable); all by default" })
       .example('$0 tap --run-dir runs/vm1/ep001 --source guest_agent', "the guest agent's rows as they arrive")
       .epilogue('Ends with the episode, or on Ctrl-C. Exit 4 when no vmtel is recording in the run dir.'),
@@ -32,15 +33,12 @@ export const tapCommand: CommandModule<object, TapArgs> = {
       throw new VmtelError('VMTEL_USAGE', `--source: no collector ${unknown.join(', ')} in this episode; it has ${collectors.map(([name]) => name).join(', ')}`);
     }
     const paths = collectors.filter(([name]) => wanted.includes(name)).map(([, c]) => c.output);
-    const stop = new AbortController();
-    process.once('SIGINT', () => stop.abort());
-    process.once('SIGTERM', () => stop.abort());
     const write = (lines: Buffer): Promise<void> =>
       new Promise((resolve) => {
         if (process.stdout.write(lines)) resolve();
         else process.stdout.once('drain', resolve);
       });
-    await tapFiles(runDir, paths, write, stop.signal);
+    await tapFiles(runDir, paths, write, abortedBySignals());
     process.exitCode = EXIT_CODES.ok;
   },
 };
