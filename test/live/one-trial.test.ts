@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { requestControl } from '../../src/live/control-client';
 import { readManifest } from '../../src/orchestrator/manifest';
 import { readJsonl } from '../helpers/jsonl';
 import { tempDir } from '../helpers/temp-dir';
 import { runVmtel } from '../helpers/vmtel-process';
-import { fixtureEntry, writeLiveConfig } from './live-episode';
+import { withDeadline } from '../helpers/wait-for';
+import { fixtureEntry, startLiveEpisode, writeLiveConfig } from './live-episode';
 
 test('a finished episode is refused unless --continue; --new-run-dir starts a new trial', async (t) => {
   const dir = tempDir(t);
@@ -53,4 +55,29 @@ test('a finished episode is refused unless --continue; --new-run-dir starts a ne
   const both = await runVmtel(t, ['run', '--config', config, '--continue', '--new-run-dir']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /--continue and --new-run-dir: give one or the other.*\[VMTEL_USAGE\]/);
+});
+
+test('a continued episode keeps its markers, phase and control counts', async (t) => {
+  const dir = tempDir(t);
+  const config = writeLiveConfig(dir, fixtureEntry('tick', 'ticking'));
+  const first = await startLiveEpisode(t, dir, config);
+  await requestControl(first.runDir, { op: 'mark', name: 'attack', phase: true });
+  await requestControl(first.runDir, { op: 'mark', name: 'blip' });
+  await requestControl(first.runDir, { op: 'stop', reason: 'first part done' });
+  assert.equal(await withDeadline('the first part to stop', first.vmtel.exited, 10_000), 0);
+  assert.equal(readManifest(first.runDir)?.control?.markers, 2);
+
+  const second = await startLiveEpisode(t, dir, config, ['--continue']);
+  const status = (await requestControl(second.runDir, { op: 'status' }))['status'] as Record<string, unknown>;
+  assert.equal(status['markers'], 2);
+  assert.equal((status['phase'] as { name: string }).name, 'attack');
+  assert.equal((status['last_marker'] as { name: string }).name, 'blip');
+  await requestControl(second.runDir, { op: 'stop', reason: 'second part done' });
+  assert.equal(await withDeadline('the second part to stop', second.vmtel.exited, 10_000), 0);
+  const manifest = readManifest(second.runDir)!;
+  assert.equal(manifest.control?.markers, 2);
+  // Requests add up over both processes: 2 marks; a status and a stop in each (plus the
+  // status probes that waited for each socket).
+  assert.equal(manifest.control?.requests.mark, 2);
+  assert.equal(manifest.control?.requests.stop, 2);
 });
