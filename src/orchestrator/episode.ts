@@ -75,28 +75,6 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   const manifest = openManifest(config, start, startedWallNs);
   const supervisors: CollectorSupervisor[] = [];
   let stopReason: string | null = null;
-  const requestStopRef: { current: (reason: string, fields: Record<string, unknown>) => void } = { current: () => undefined };
-  // Served before any worker starts (see ControlServer.open) and before anything says the
-  // episode started, so a run dir whose socket path is taken is refused as cleanly as a busy one.
-  let episodeControl: EpisodeControl;
-  try {
-    episodeControl = await EpisodeControl.open({
-      config,
-      control,
-      events,
-      logger,
-      supervisors,
-      requestStop: (reason, fields) => requestStopRef.current(reason, fields),
-      earlier: previous === null ? null : { counts: previous.control },
-    });
-  } catch (err) {
-    events.close();
-    lock.release();
-    throw err;
-  }
-
-  recordStart(events, logger, config, start, manifest.orchestrator_restarts);
-
   let resolveStopRequested: () => void = () => undefined;
   const stopRequested = new Promise<void>((resolve) => (resolveStopRequested = resolve));
   const hurried = new AbortController();
@@ -108,7 +86,26 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     control.requestStop(STOP_STATE.stop);
     resolveStopRequested();
   };
-  requestStopRef.current = requestStop;
+  // Served before any worker starts (see ControlServer.open) and before anything says the
+  // episode started, so a run dir whose socket path is taken is refused as cleanly as a busy one.
+  let episodeControl: EpisodeControl;
+  try {
+    episodeControl = await EpisodeControl.open({
+      config,
+      control,
+      events,
+      logger,
+      supervisors,
+      requestStop,
+      earlier: previous === null ? null : { counts: previous.control },
+    });
+  } catch (err) {
+    events.close();
+    lock.release();
+    throw err;
+  }
+
+  recordStart(events, logger, config, start, manifest.orchestrator_restarts);
 
   const shared = new Map<string, unknown>();
   const notYetStarted = new Set(config.collectors.filter((c) => c.enabled).map((c) => c.name));
