@@ -27,6 +27,8 @@ export interface ControlServerHooks {
   /** Each rejected input, after it was counted (for a rate-limited warning). */
   rejected(reason: RejectionReason, code: ErrorCode | null): void;
   monoNs(): bigint;
+  /** The listening socket failed after it opened (accept ran out of file descriptors, say). */
+  failed(err: Error): void;
 }
 
 export class ControlServer {
@@ -39,6 +41,8 @@ export class ControlServer {
     hooks: ControlServerHooks,
     countsBefore: ControlCounts | null,
   ) {
+    // Without a listener a server error would end the process, and the recording with it.
+    server.on('error', (err) => hooks.failed(err));
     this.counts = { requests: { mark: 0, status: 0, stop: 0, ...countsBefore?.requests }, rejected: { ...countsBefore?.rejected } };
     server.on('connection', (socket) => {
       if (this.connections.size >= MAX_CLIENTS) {

@@ -83,7 +83,15 @@ export class EpisodeControl {
     };
     server = await ControlServer.open(
       join(config.runDir, CONTROL_SOCKET_FILE),
-      { handle, rejected: (reason) => rejections.add(reason), monoNs: () => control.monoNs() },
+      {
+        handle,
+        rejected: (reason) => rejections.add(reason),
+        monoNs: () => control.monoNs(),
+        failed: (err) => {
+          events.record('control', 'control_socket_failed', { message: err.message });
+          setup.logger.warn(`control socket: ${err.message}`, { source: 'control' });
+        },
+      },
       setup.earlier?.counts ?? null,
     ).catch((err: unknown) => {
       clearInterval(rateTimer);
