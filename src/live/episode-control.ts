@@ -17,7 +17,8 @@ import type { RejectionReason } from './control-protocol';
 import { rejectionReport } from './rejection-report';
 import { statusSnapshot } from './status-snapshot';
 
-// Rates are taken against samples this far apart: five of them make the 5 s window.
+// Rates are taken against samples this far apart (five of them make the 5 s window), and drops
+// by reason are refreshed this often.
 const RATE_SAMPLE_MS = 1000;
 
 export interface EpisodeControlSetup {
@@ -54,6 +55,11 @@ export class EpisodeControl {
         const name = supervisor.config.name;
         if (!rates.has(name)) rates.set(name, new RateWindow());
         rates.get(name)?.add(nowNs, supervisor.live.rows);
+        // Drops by reason reach this thread with the worker's counts, every 5 s on their own: a
+        // worker whose live drop total moved past them is asked for its counts now. Nothing is
+        // asked of a worker that drops nothing.
+        const reportedDrops = Object.values(supervisor.counts().dropped).reduce((sum, n) => sum + n, 0);
+        if (supervisor.status === 'running' && supervisor.live.droppedTotal !== reportedDrops) supervisor.send({ type: 'report_counts' });
       }
     };
     sampleRates();

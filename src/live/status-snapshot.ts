@@ -1,6 +1,7 @@
 // The reply to `status`: the episode as the running process sees it now. Rows, the last row and
 // the drop total are read live from each collector's shared counts; drops by reason come from
-// the worker's last counts report (at most 5 s old, see collector-host.ts).
+// the worker's last counts report, which is asked for within a second of a new drop
+// (episode-control.ts).
 import type { EpisodeConfig } from '../config/episode-config';
 import type { ControlBlock } from '../control/control-block';
 import type { CollectorSupervisor } from '../orchestrator/collector-supervisor';

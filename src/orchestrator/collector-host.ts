@@ -62,7 +62,8 @@ export async function hostCollector(
 
   // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
   const live = setup.liveBuffer === undefined ? LiveCounts.create() : LiveCounts.attach(setup.liveBuffer);
-  const ctx = createContext(definition, setup, channel, control, writer, { counts, live, changed: countsChanged }, stopController.signal);
+  const report = (): void => channel.post({ type: 'counts', counts: snapshot() });
+  const ctx = createContext(definition, setup, channel, control, writer, { counts, live, changed: countsChanged, report }, stopController.signal);
   channel.post({ type: 'started', tMonoNs: control.monoNs() });
   try {
     const outcome = await definition.run(ctx);
@@ -82,7 +83,7 @@ function createContext(
   channel: HostChannel,
   control: ControlBlock,
   writer: JsonlWriter,
-  { counts, live, changed: countsChanged }: { counts: CollectorCounts; live: LiveCounts; changed: () => void },
+  { counts, live, changed: countsChanged, report }: { counts: CollectorCounts; live: LiveCounts; changed: () => void; report: () => void },
   stopSignal: AbortSignal,
 ): CollectorContext<OptionsOf<OptionSchema>> {
   // The constant head of every row, built once: source and deployability are the host's.
@@ -94,6 +95,9 @@ function createContext(
       case 'shared':
         shared.set(message.topic, message.value);
         for (const handler of subscribers.get(message.topic) ?? []) handler(message.value);
+        break;
+      case 'report_counts':
+        report();
         break;
       default:
         throw new Error(`unknown message from the orchestrator: ${JSON.stringify(message)}`);

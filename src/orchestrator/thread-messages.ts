@@ -32,4 +32,7 @@ export type WorkerMessage =
   | { type: 'stopped'; reason: string; counts: CollectorCounts }
   | { type: 'failed'; error: SerializedError; counts: CollectorCounts };
 
-export type MainMessage = { type: 'shared'; topic: string; value: unknown };
+export type MainMessage =
+  | { type: 'shared'; topic: string; value: unknown }
+  /** Post your counts now (`vmtel status` wants drops by reason that are at most a second old). */
+  | { type: 'report_counts' };

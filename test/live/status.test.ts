@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { requestControl } from '../../src/live/control-client';
+import { readManifest } from '../../src/orchestrator/manifest';
 import { readJsonl } from '../helpers/jsonl';
 import { tempDir } from '../helpers/temp-dir';
 import { CLI, runVmtel } from '../helpers/vmtel-process';
@@ -63,6 +64,21 @@ test('status --json: the figures are those of the files', async (t) => {
   const json = JSON.parse((await runVmtel(t, ['status', '--run-dir', episode.runDir, '--json'])).stdout) as { recording: boolean; manifest: { status: string } };
   assert.equal(json.recording, false);
   assert.equal(json.manifest.status, 'stopped');
+});
+
+test('status: drops by reason are at most about a second behind the live drop total', async (t) => {
+  const dir = tempDir(t);
+  const episode = await startLiveEpisode(t, dir, writeLiveConfig(dir, fixtureEntry('drops', 'dropping', { drops: 7 })));
+  type Drops = { collectors: Record<string, { dropped: Record<string, number>; dropped_total: number }> };
+  const status = async (): Promise<Drops> => (await requestControl(episode.runDir, { op: 'status' }))['status'] as Drops;
+  await waitFor('the live drop total', async () => (await status()).collectors['drops']?.dropped_total === 7);
+  // A worker reports its counts every 5 s on its own; asked, it reports within the second.
+  const seenAt = performance.now();
+  await waitFor('drops by reason', async () => (await status()).collectors['drops']?.dropped['test_drop'] === 7, 2500);
+  assert.ok(performance.now() - seenAt < 2500);
+  await requestControl(episode.runDir, { op: 'stop', reason: 'done' });
+  assert.equal(await withDeadline('vmtel to stop', episode.vmtel.exited, 10_000), 0);
+  assert.deepEqual(readManifest(episode.runDir)?.collectors['drops']?.dropped, { test_drop: 7 });
 });
 
 /** Starts `vmtel status --watch` (in a pseudo-terminal when `tty`); its output so far and a stop. */
