@@ -126,6 +126,10 @@ test('every bad input is answered or dropped, counted, and costs the recording n
   await waitFor('the status reply', () => bad.replies().length === requests.length + 1);
   assert.equal(bad.replies().at(-1)?.['ok'], true);
   assert.equal(bad.replies().at(-1)?.['id'], 7);
+  // Blank lines are no requests and get no reply; a CRLF line is a request like any other.
+  bad.socket.write('\n\r\n{"op":"status","id":"crlf"}\r\n');
+  await waitFor('the CRLF reply', () => bad.replies().length === requests.length + 2);
+  assert.equal(bad.replies().at(-1)?.['id'], 'crlf');
 
   // A line over 64 KiB: told so, then disconnected.
   const long = rawClient(path);
