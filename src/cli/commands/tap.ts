@@ -33,12 +33,16 @@ export const tapCommand: CommandModule<object, TapArgs> = {
       throw new VmtelError('VMTEL_USAGE', `--source: no collector ${unknown.join(', ')} in this episode; it has ${collectors.map(([name]) => name).join(', ')}`);
     }
     const paths = collectors.filter(([name]) => wanted.includes(name)).map(([, c]) => c.output);
+    // Waits for each write, so a slow reader slows tap, never grows its memory.
     const write = (lines: Buffer): Promise<void> =>
-      new Promise((resolve) => {
-        if (process.stdout.write(lines)) resolve();
-        else process.stdout.once('drain', resolve);
-      });
-    await tapFiles(runDir, paths, write, abortedBySignals());
+      new Promise((resolve, reject) => process.stdout.write(lines, (err) => (err ? reject(err) : resolve())));
+    // A reader that goes away (`vmtel tap | head`) ends tap quietly, as it ends `cat`.
+    process.stdout.on('error', () => undefined);
+    try {
+      await tapFiles(runDir, paths, write, abortedBySignals());
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+    }
     process.exitCode = EXIT_CODES.ok;
   },
 };
