@@ -13,6 +13,9 @@ export const EXIT_CODES = {
   // pm2 reports a process killed by a signal as exit code 0, so 0 cannot tell pm2 "finished,
   // do not restart" without also hiding a SIGKILL or an OOM kill from its restart logic.
   doneUnderPm2: 3,
+  // `vmtel mark` / `status` found no vmtel recording in the run dir: a driver script can tell
+  // "nothing to mark" from a mark that failed.
+  notRecording: 4,
 } as const;
 
 export const ERROR_CODES = {
@@ -30,6 +33,15 @@ export const ERROR_CODES = {
   VMTEL_CHECK_FAILED: '`vmtel check` found a problem in the environment (a socket, the pid file, the interface, the run dir); each is listed',
   VMTEL_WORKER_BLOCKED: 'a collector thread did not turn its event loop for unresponsive_after_ms while the episode ran; it was terminated',
   VMTEL_WORKER_OUT_OF_MEMORY: "a collector worker went over its heap limit (max_heap_mb) and was ended",
+  VMTEL_EPISODE_FINISHED: 'the run directory holds an episode that already ended; --continue or --new-run-dir',
+  VMTEL_CONTROL_SOCKET_UNAVAILABLE: 'RUN_DIR/control.sock cannot be served (something else is at that path)',
+  VMTEL_NOT_RECORDING: 'no vmtel is recording in the run directory (no live control socket)',
+  VMTEL_CONTROL_NO_REPLY: 'the recording vmtel did not answer a control request in time, or closed without a reply',
+  VMTEL_CONTROL_BAD_JSON: 'a control request line is not JSON',
+  VMTEL_CONTROL_BAD_REQUEST: 'a control request is not an object, or a field is missing, unknown or of the wrong type or form',
+  VMTEL_CONTROL_UNKNOWN_OP: "a control request's op is not mark, status or stop",
+  VMTEL_CONTROL_LINE_TOO_LONG: 'a control request line is over 64 KiB; the client is disconnected',
+  VMTEL_CONTROL_BUSY: '16 control clients are connected already; the client is disconnected',
   VMTEL_INTERNAL: 'a bug in vmtel itself; the log file holds the stack',
 } as const;
 
@@ -37,12 +49,19 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Which exit code each error code leads to when it ends the process. */
 export function exitCodeFor(code: ErrorCode): number {
+  if (code === 'VMTEL_NOT_RECORDING') return EXIT_CODES.notRecording;
   return code === 'VMTEL_CONFIG_INVALID' ||
     code === 'VMTEL_CONFIG_UNREADABLE' ||
     code === 'VMTEL_USAGE' ||
     code === 'VMTEL_RUN_DIR_MISMATCH' ||
     code === 'VMTEL_MODULE_INVALID' ||
-    code === 'VMTEL_NOT_A_RUN_DIR'
+    code === 'VMTEL_NOT_A_RUN_DIR' ||
+    code === 'VMTEL_EPISODE_FINISHED' ||
+    code === 'VMTEL_CONTROL_SOCKET_UNAVAILABLE' ||
+    code === 'VMTEL_CONTROL_BAD_JSON' ||
+    code === 'VMTEL_CONTROL_BAD_REQUEST' ||
+    code === 'VMTEL_CONTROL_UNKNOWN_OP' ||
+    code === 'VMTEL_CONTROL_LINE_TOO_LONG'
     ? EXIT_CODES.config
     : EXIT_CODES.runtime;
 }

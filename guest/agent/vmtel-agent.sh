@@ -11,7 +11,11 @@
 #   VMTEL_AGENT_PORTS_DIR   where the kernel lists port names    [/sys/class/virtio-ports]
 #   VMTEL_AGENT_DEV_DIR     where the port devices are           [/dev]
 #   VMTEL_AGENT_PROC_DIR    where procfs is mounted              [/proc]
+#   VMTEL_AGENT_MARKS_DIR   markers waiting to be sent           [/run/vmtel-agent/marks]
 # The row fields are listed in docs/real-vm.md.
+#
+# `vmtel-agent.sh mark [--phase] NAME`, run beside the agent by a workload in the guest, leaves a
+# marker for the running agent to send through the port as one row (docs/control.md).
 
 set -u
 # A write to a port whose reader went away must fail (EPIPE) and be retried, not kill the agent.
@@ -22,6 +26,7 @@ interval_s=${VMTEL_AGENT_INTERVAL_S:-1}
 ports_dir=${VMTEL_AGENT_PORTS_DIR:-/sys/class/virtio-ports}
 dev_dir=${VMTEL_AGENT_DEV_DIR:-/dev}
 proc=${VMTEL_AGENT_PROC_DIR:-/proc}
+marks_dir=${VMTEL_AGENT_MARKS_DIR:-/run/vmtel-agent/marks}
 # How long to wait before looking for the port again; the drivers may still be loading.
 port_retry_s=1
 nanos_per_s=1000000000
@@ -151,6 +156,43 @@ wait_next_tick() {
   sleep "$seconds"
 }
 
+# `mark [--phase] NAME`: the port has one writer, the running agent, so the marker is left in
+# $marks_dir as one finished row, stamped now on the guest's clocks, named so that the agent sends
+# marks in the order they were made. The name goes into JSON unescaped: only plain names pass.
+mark_main() {
+  phase=false
+  if [ "${1:-}" = --phase ]; then phase=true; shift; fi
+  name=${1:-}
+  case $name in
+    '' | [!A-Za-z0-9]* | *[!A-Za-z0-9_.:-]*) log "mark: NAME must be 1 to 64 letters, digits, '_', '.', ':' and '-', starting with a letter or digit, got '$name'"; exit 2 ;;
+  esac
+  [ "${#name}" -le 64 ] || { log "mark: NAME is longer than 64 characters"; exit 2; }
+  [ $# -eq 1 ] || { log "mark: expected [--phase] NAME, got $*"; exit 2; }
+  read_mono
+  read_wall
+  mkdir -p "$marks_dir" || exit 1
+  mark_file=$marks_dir/$(printf '%020d' "$mono_ns").$$
+  # Written under a hidden name, then renamed: the agent never sends half a row.
+  printf '{"marker":"%s","phase":%s,"t_guest_mono_ns":%s,"t_guest_wall_ns":%s}\n' "$name" "$phase" "$mono_ns" "$wall_ns" > "$marks_dir/.mark.$$" &&
+    mv "$marks_dir/.mark.$$" "$mark_file.mark"
+}
+
+# Sends the waiting markers, oldest first; one whose write fails waits for the next tick.
+send_marks() {
+  for mark_file in "$marks_dir"/*.mark; do
+    [ -f "$mark_file" ] || continue
+    read -r mark_row < "$mark_file" || continue
+    printf '%s\n' "$mark_row" >&3 2>/dev/null || return 0
+    rm -f "$mark_file"
+  done
+}
+
+if [ "${1:-}" = mark ]; then
+  shift
+  mark_main "$@"
+  exit
+fi
+
 seconds_to_ns "$interval_s" || { log "VMTEL_AGENT_INTERVAL_S must be a positive number of seconds, got '$interval_s'"; exit 2; }
 interval_ns=$ns
 seq=0
@@ -168,5 +210,6 @@ while :; do
     open_port
   done
   seq=$(( seq + 1 ))
+  send_marks
   wait_next_tick
 done

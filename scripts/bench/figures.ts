@@ -1,6 +1,7 @@
 // Turns the runs into the figures of issue 6, each against its target. A figure is the median of
 // its runs; a comparison is the median of ratios taken run by run (same run, same load).
 import { median } from './stats';
+import type { MarkComparison } from './mark-run';
 import type { FloorRun, RawResults } from './suite';
 
 export interface Figure {
@@ -54,6 +55,7 @@ export function computeFigures(raw: RawResults): Figure[] {
     figure('idle RSS, 5 collectors (largest sample of the window)', idle.map((r) => r.maxRssMib), 1, 'MiB', '≤ 120 MiB', (m) => m <= 120),
     figure('start latency, 5 collectors (spawn → last collector_started)', startFive, 0, 'ms', '≤ 300 ms', (m) => m <= 300, floorsOf(startFloors.five, '5 empty workers')),
     figure('start latency, guest_agent only', throughput.vmtel.map((r) => r.startLatencyMs ?? NaN), 0, 'ms', '≤ 300 ms', (m) => m <= 300, floorsOf(startFloors.one, '1 empty worker')),
+    ...markFigures(raw.marks),
     figure('stop latency, 5 collectors idle', [...idle, ...idleBusyAgent].map((r) => r.stopLatencyMs), 1, 'ms', '≤ 100 ms', (m) => m <= 100),
     {
       figure: 'correctness of every run: rows lost, duplicated or not byte-exact',
@@ -61,6 +63,20 @@ export function computeFigures(raw: RawResults): Figure[] {
       target: 'none',
       met: problems.length === 0,
       runs: [problems.length],
+    },
+  ];
+}
+
+/** Issue 16's figures: the round trip of a mark while the guest floods, and what marking costs the flood. */
+export function markFigures(marks: MarkComparison): Figure[] {
+  const ratios = marks.with.map((run, i) => (run.rowsPerSec / (marks.without[i]?.rowsPerSec ?? NaN)) * 100);
+  const rate = (runs: ReadonlyArray<{ rowsPerSec: number }>): string => thousands(median(runs.map((r) => r.rowsPerSec)));
+  return [
+    figure('mark round trip p50 while the guest floods (connect, send → reply; 100 marks/s)', marks.with.map((r) => r.p50Ms), 2, 'ms', '≤ 5 ms', (m) => m <= 5),
+    figure('mark round trip p99 while the guest floods', marks.with.map((r) => r.p99Ms), 2, 'ms', '≤ 5 ms', (m) => m <= 5, ` (max ${median(marks.with.map((r) => r.maxMs)).toFixed(1)} ms)`),
+    {
+      ...figure('flood rows/s with 100 marks/s ÷ without (same run)', ratios, 0, '%', '≥ 95 %', (m) => m >= 95),
+      measured: `${median(ratios).toFixed(0)} %: ${rate(marks.with)} rows/s with marks vs ${rate(marks.without)} without`,
     },
   ];
 }
@@ -79,5 +95,7 @@ export function allProblems(raw: RawResults): string[] {
     ...named('no newline 1 GiB', raw.noNewline.large),
     ...named('idle', raw.idle),
     ...named('idle, agent at 10 rows/s', raw.idleBusyAgent),
+    ...named('flood without marks', raw.marks.without),
+    ...named('flood with marks', raw.marks.with),
   ];
 }

@@ -2,7 +2,7 @@
 // last row on disk (guest_agent's collector_stopped, which follows its final flush), the same
 // span as socat's copy, which ends when socat exits at EOF having written every byte.
 import { rowProblems } from './verify-rows';
-import { runGuestEpisode } from './guest-episode';
+import { runGuestEpisode, type Alongside } from './guest-episode';
 
 export interface FloodRun {
   rows: number;
@@ -18,10 +18,11 @@ export interface FloodRun {
   startLatencyMs?: number;
 }
 
-export async function runVmtelFlood(rows: number, rowBytes: number): Promise<FloodRun> {
-  const run = await runGuestEpisode({ rows, rowBytes }, 120_000);
+/** A flood of `rows` rows flat out; `alongside` runs beside it once vmtel is connected. */
+export async function runVmtelFlood(rows: number, rowBytes: number, alongside?: (runDir: string) => Alongside): Promise<FloodRun> {
+  const run = await runGuestEpisode({ rows, rowBytes }, 120_000, alongside);
   const seconds = Number(run.lastRowOnDiskNs - BigInt(run.sent.first_send_ns ?? 0)) / 1e9;
-  const problems = rowProblems(run.check, rows);
+  const problems = [...rowProblems(run.check, rows), ...run.besideProblems];
   if (run.sent.rows !== rows) problems.push(`the generator sent ${run.sent.rows} rows of ${rows}`);
   return {
     rows: run.check.rows,

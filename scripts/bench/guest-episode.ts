@@ -17,6 +17,8 @@ export interface GuestEpisode {
   check: RowCheck;
   /** From spawning vmtel to guest_agent's collector_started, in ms. */
   startLatencyMs: number;
+  /** What `alongside` found wrong; empty without one. */
+  besideProblems: string[];
 }
 
 export interface GuestLoad {
@@ -25,7 +27,15 @@ export interface GuestLoad {
   ratePerSec?: number;
 }
 
-export async function runGuestEpisode(load: GuestLoad, timeoutMs: number): Promise<GuestEpisode> {
+/** Work done beside the flood (a marking client, say): started once vmtel is connected. */
+export interface Alongside {
+  /** Called once the generator has sent everything. */
+  stop(): Promise<void>;
+  /** Called after vmtel exited, before its run dir is removed; returns correctness problems. */
+  check(vmtel: VmtelChild): string[];
+}
+
+export async function runGuestEpisode(load: GuestLoad, timeoutMs: number, alongside?: (runDir: string) => Alongside): Promise<GuestEpisode> {
   return withBenchDir(async (dir) => {
     const socketPath = join(dir, 'agent.sock');
     const generator = await GeneratorProcess.start({ socketPath, ...load, close: true });
@@ -33,13 +43,16 @@ export async function runGuestEpisode(load: GuestLoad, timeoutMs: number): Promi
     try {
       await generator.message('client', 10_000);
       const cpuAtGoMs = vmtel.cpuMs();
+      const beside = alongside?.(vmtel.runDir);
       const sent = await generator.run(timeoutMs);
+      await beside?.stop();
       const exit = await vmtel.exited(timeoutMs);
       const stopped = vmtel.events().find((e) => e.event === 'collector_stopped' && e.source === 'guest_agent');
       if (stopped === undefined) throw new Error('guest_agent never said collector_stopped');
       const check = checkRows(join(vmtel.runDir, 'telemetry-guest.jsonl'), load.rowBytes, vmtel.originNs());
+      const besideProblems = beside?.check(vmtel) ?? [];
       const started = vmtel.events().filter((e) => e.event === 'collector_started');
-      return { sent, exit, cpuAfterGoMs: exit.cpuMs - cpuAtGoMs, lastRowOnDiskNs: stopped.atNs, check, startLatencyMs: vmtel.startLatencyMs(started) };
+      return { sent, exit, cpuAfterGoMs: exit.cpuMs - cpuAtGoMs, lastRowOnDiskNs: stopped.atNs, check, startLatencyMs: vmtel.startLatencyMs(started), besideProblems };
     } finally {
       vmtel.kill();
       await generator.close();

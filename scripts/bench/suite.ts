@@ -4,6 +4,7 @@ import { runAlignment, runRawAlignment, type AlignmentRun, type RawAlignment } f
 import { runVmtelFlood, type FloodRun } from './flood-run';
 import type { StartFloors } from './start-floors';
 import { runIdle, type IdleRun } from './idle-run';
+import { runMarkComparison, type MarkComparison } from './mark-run';
 import { runNoNewline, type NoNewlineRun } from './no-newline-run';
 import { runSocatCopy } from './socat-copy';
 import { runStop, type StopRun } from './stop-run';
@@ -28,6 +29,10 @@ export const LOADS = {
   // what a chattier agent costs.
   idleAgentRowsPerSec: 1,
   busyAgentRowsPerSec: 10,
+  // Issue 16: a driver marking 100 times a second while the guest floods. A million rows keep
+  // the flood going for seconds, so each run takes a few hundred marks.
+  markFloodRows: 1_000_000,
+  marksPerSec: 100,
 } as const;
 
 export interface RawResults {
@@ -39,6 +44,7 @@ export interface RawResults {
   idleBusyAgent: IdleRun[];
   /** Spawn to the last of N empty workers running, in the two start floors (start-floors.ts). */
   startFloors: { five: FloorRun[]; one: FloorRun[] };
+  marks: MarkComparison;
 }
 
 export interface FloorRun {
@@ -108,6 +114,7 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
     ['start floors, 5 empty workers', () => floorRun(floors, 5)],
     ['idle episode', () => runIdle(LOADS.idleWindowS, LOADS.idleAgentRowsPerSec)],
   );
+  const marks = await runMarkComparison(runs, { rows: LOADS.markFloodRows, rowBytes, marksPerSec: LOADS.marksPerSec }, log);
   const idleBusyAgent = await repeat(idleRuns, 'idle episode, agent at 10 rows/s', log, () => runIdle(LOADS.idleWindowS, LOADS.busyAgentRowsPerSec));
   return {
     throughput: { socat, vmtel: vmtelFlood },
@@ -117,5 +124,6 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
     idle,
     idleBusyAgent,
     startFloors: { five: floorsFive, one: floorsOne },
+    marks,
   };
 }

@@ -13,3 +13,8 @@ export function withConfigOption<T>(yargs: Argv<T>): Argv<T & { config: string }
     describe: "The VM's YAML config file",
   });
 }
+
+/** Adds the required `--run-dir DIR` option of the commands that read or talk to a run dir. */
+export function withRunDirOption<T>(yargs: Argv<T>, describe: string): Argv<T & { 'run-dir': string }> {
+  return yargs.option('run-dir', { type: 'string', demandOption: true, normalize: true, describe });
+}

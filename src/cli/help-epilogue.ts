@@ -7,6 +7,7 @@ export const HELP_EPILOGUE = `Exit codes:
   ${EXIT_CODES.runtime}  a runtime failure, or a check that failed
   ${EXIT_CODES.config}  a bad config or bad arguments: nothing was started
   ${EXIT_CODES.doneUnderPm2}  done, under pm2 (run --done-exit-code ${EXIT_CODES.doneUnderPm2})
+  ${EXIT_CODES.notRecording}  nothing is recording in the run dir (mark, status, tap)
 
 Environment:
   \${NAME} in a config value takes the variable NAME; $$ is a literal $.

@@ -7,9 +7,12 @@ import { VmtelError } from '../errors';
 import { VMTEL_VERSION } from '../version';
 import { checkCommand } from './commands/check';
 import { initCommand } from './commands/init';
+import { markCommand } from './commands/mark';
 import { runCommand } from './commands/run';
 import { simCommand } from './commands/sim';
+import { statusCommand } from './commands/status';
 import { summaryCommand } from './commands/summary';
+import { tapCommand } from './commands/tap';
 import { validateCommand } from './commands/validate';
 import { HELP_EPILOGUE } from './help-epilogue';
 import { reportError } from './report-error';
@@ -22,6 +25,9 @@ const COMMANDS: ReadonlyArray<CommandModule<object, any>> = [
   validateCommand,
   initCommand,
   summaryCommand,
+  statusCommand,
+  markCommand,
+  tapCommand,
   simCommand,
 ];
 const COMPLETION_COMMAND = 'completion';

@@ -1,6 +1,7 @@
 // The resolved configuration of one episode: what `loadConfig` returns after validation, with
 // every default filled in and every path absolute. Nothing downstream reads YAML.
 import type { LogLevel } from '../collectors/contract';
+import type { Labels } from '../live/labels';
 
 export interface RestartPolicy {
   /** Restarts allowed for one collector before it is given up; the count resets after a calm spell. */
@@ -36,6 +37,8 @@ export interface EpisodeConfig {
   vm: string;
   episode: string;
   runDir: string;
+  /** `labels:`, the episode's ground truth (workload, benign or malicious); {} when absent. */
+  labels: Labels;
   logLevel: LogLevel;
   stopGraceMs: number;
   /** A worker whose heartbeat is this old while the episode runs is unresponsive. */

@@ -16,6 +16,7 @@ import { parseYaml, type YamlDocument } from './key-lines';
 import { reportOutputClashes } from './output-files';
 import { ProblemList } from './problem-list';
 import { resolveCollector, type CollectorBases } from './resolve-collector';
+import { checkLabels } from './check-labels';
 
 /** What the command line says beside the file; each wins over the file's key. */
 export interface ConfigOverrides {
@@ -26,7 +27,7 @@ export interface ConfigOverrides {
   env?: Environment;
 }
 
-const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'restart', 'collectors'];
+const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'labels', 'restart', 'collectors'];
 
 /** The checked config of `configPath`; throws ConfigError listing every problem, or VMTEL_CONFIG_UNREADABLE. */
 export async function loadConfig(configPath: string, overrides: ConfigOverrides = {}): Promise<EpisodeConfig> {
@@ -47,6 +48,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   // Checked even when --run-dir wins: a wrong key is wrong whatever the command line says.
   const configured = checkKey(top, 'run_dir', RUN_DIR_SPEC, topPlace) as string | undefined;
   const runDir = overrides.runDir === undefined ? (configured ?? runDirWithoutKey(configDir, settings)) : resolve(overrides.runDir);
+  const labels = checkLabels(top['labels'], topPlace);
   const restart = checkRestart(top['restart'], topPlace);
   const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms, origins });
   reportOutputClashes(collectors.configs, runDir, problems);
@@ -59,6 +61,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
     vm: settings.vm,
     episode: settings.episode,
     runDir,
+    labels,
     logLevel,
     stopGraceMs: settings.stop_grace_ms,
     unresponsiveAfterMs: settings.unresponsive_after_ms,
@@ -73,6 +76,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       vm: settings.vm,
       episode: settings.episode,
       run_dir: runDir,
+      labels,
       log_level: logLevel,
       stop_grace_ms: settings.stop_grace_ms,
       flush_ms: settings.flush_ms,

@@ -14,6 +14,7 @@ import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import { ControlBlock, STOP_STATE } from '../control/control-block';
 import { loopPulse, type LoopStall } from '../control/loop-pulse';
 import { serializeError } from '../errors';
+import { LiveCounts } from '../live/live-counts';
 import { JsonlWriter } from '../sink/jsonl-writer';
 import { toJson } from '../sink/json-line';
 import { EventBudget, SUMMARY_MS, type Suppressed } from './event-budget';
@@ -72,7 +73,10 @@ export async function hostCollector(
   });
   const publishes = new PublishPacer((topic, value) => channel.post({ type: 'publish', topic, value }));
   const paced = { budget, publishes };
-  const ctx = createContext(definition, setup, channel, control, writer, counts, countsChanged, stopController.signal, paced);
+  // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
+  const live = setup.liveBuffer === undefined ? LiveCounts.create() : LiveCounts.attach(setup.liveBuffer);
+  const report = (): void => channel.post({ type: 'counts', counts: snapshot() });
+  const ctx = createContext(definition, setup, channel, control, writer, { counts, live, changed: countsChanged, report }, stopController.signal, paced);
   // What the budgets held back is sent (or counted) before the collector's last word.
   const flushPaced = (): void => {
     budget.flush();
@@ -115,8 +119,7 @@ function createContext(
   channel: HostChannel,
   control: ControlBlock,
   writer: JsonlWriter,
-  counts: CollectorCounts,
-  countsChanged: () => void,
+  { counts, live, changed: countsChanged, report }: { counts: CollectorCounts; live: LiveCounts; changed: () => void; report: () => void },
   stopSignal: AbortSignal,
   { budget, publishes }: { budget: EventBudget; publishes: PublishPacer },
 ): CollectorContext<OptionsOf<OptionSchema>> {
@@ -129,6 +132,9 @@ function createContext(
       case 'shared':
         shared.set(message.topic, message.value);
         for (const handler of subscribers.get(message.topic) ?? []) handler(message.value);
+        break;
+      case 'report_counts':
+        report();
         break;
       default:
         throw new Error(`unknown message from the orchestrator: ${JSON.stringify(message)}`);
@@ -150,17 +156,21 @@ function createContext(
         const head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${control.wallNsAt(tMonoNs)}${rowTag}`;
         writer.write(body.length > 2 ? `${head},${body.slice(1)}\n` : `${head}}\n`);
         counts.rows += 1;
+        live.wrote(1, tMonoNs);
         countsChanged();
       },
       writeLines(lines, count) {
         writer.write(lines);
         counts.rows += count;
+        // The lines carry their own stamps; the batch's hand-over time stands for the last one.
+        live.wrote(count, control.monoNs());
         countsChanged();
       },
     },
     counters: {
       drop(reason, n = 1) {
         counts.dropped[reason] = (counts.dropped[reason] ?? 0) + n;
+        live.dropped(n);
         countsChanged();
       },
       set(name, value) {

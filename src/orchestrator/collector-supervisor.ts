@@ -13,6 +13,7 @@ import type { ControlBlock } from '../control/control-block';
 import type { SerializedError } from '../errors';
 import type { Logger } from '../log/logger';
 import { countsWithFile, emptyCounts, mergeCounts } from './collector-counts';
+import { LiveCounts } from '../live/live-counts';
 import type { EventLog } from './event-log';
 import { workerError, workerFailure } from './worker-failures';
 import type { MainMessage, WorkerMessage } from './thread-messages';
@@ -49,6 +50,8 @@ export class CollectorSupervisor {
   /** Restarts of this collector over the whole episode (orchestrator restarts included). */
   restarts: number;
   lastReason: string | null = null;
+  /** Rows, last row and drops as the worker writes them, for `vmtel status`. */
+  readonly live: LiveCounts;
   private readonly episode: EpisodeConfig;
   private readonly hooks: SupervisorHooks;
   private worker: Worker | null = null;
@@ -76,6 +79,8 @@ export class CollectorSupervisor {
     this.hooks = hooks;
     this.earlierCounts = earlier.counts;
     this.restarts = earlier.restarts;
+    const droppedBefore = Object.values(earlier.counts.dropped).reduce((sum, n) => sum + n, 0);
+    this.live = LiveCounts.create({ rows: earlier.counts.rows, dropped: droppedBefore });
   }
 
   counts(): CollectorCounts {
@@ -103,6 +108,7 @@ export class CollectorSupervisor {
         flushMs: config.flushMs,
         controlBuffer: hooks.control.buffer,
         heartbeatSlot: this.heartbeatSlot,
+        liveBuffer: this.live.buffer,
         shared: Object.fromEntries(hooks.shared),
       },
     });

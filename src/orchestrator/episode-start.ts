@@ -57,6 +57,7 @@ export function openManifest(config: EpisodeConfig, start: EpisodeStart, started
     vmtel_version: VMTEL_VERSION,
     vm: config.vm,
     episode: config.episode,
+    labels: config.labels,
     status: 'running',
     t_mono_origin_ns: start.control.originNs,
     boot_id: start.bootId,
@@ -76,6 +77,7 @@ export function openManifest(config: EpisodeConfig, start: EpisodeStart, started
     config_digest: config.digest,
     config: config.resolved,
     collectors: {},
+    control: start.previous?.control ?? null,
     torn_lines: [
       ...(start.previous?.torn_lines ?? []),
       ...start.repaired.map((tail) => ({ file: tail.path, torn_bytes: tail.tornBytes, torn_path: tail.tornPath })),

@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import type { EpisodeConfig } from '../config/episode-config';
 import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
+import { EpisodeControl } from '../live/episode-control';
 import { EVENTS_FILE } from '../run-dir-files';
 import { countsWithFile, emptyCounts } from './collector-counts';
 import { CollectorSupervisor, countFields } from './collector-supervisor';
 import { openManifest, startEpisode, type EpisodeStart } from './episode-start';
 import { EventLog } from './event-log';
-import { isoOf, writeManifest, type Manifest } from './manifest';
+import { refuseFinishedEpisode } from './finished-episode';
+import { isoOf, readManifest, writeManifest, type Manifest } from './manifest';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import { RunDirLock } from './run-dir-lock';
 import { recordStart } from './start-events';
@@ -30,6 +32,8 @@ export interface EpisodeOptions {
    * started, whichever is first: the start is over, and work put off until then can run.
    */
   onStarted?: () => void;
+  /** Record more of an episode whose run dir says it ended (`--continue`); refused otherwise. */
+  continueFinished?: boolean;
 }
 
 // A collector that fails as it starts is restarted and may never say it started; the start is
@@ -49,6 +53,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   const lock = RunDirLock.acquire(config.runDir);
   let start: EpisodeStart;
   try {
+    refuseFinishedEpisode(sameEpisode(readManifest(config.runDir), config), config.runDir, options.continueFinished === true);
     start = startEpisode(config);
   } catch (err) {
     lock.release();
@@ -60,9 +65,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   const startedWallNs = control.wallNsAt(startedMonoNs);
 
   const manifest = openManifest(config, start, startedWallNs);
-
-  recordStart(events, logger, config, start, manifest.orchestrator_restarts);
-
+  const supervisors: CollectorSupervisor[] = [];
   let stopReason: string | null = null;
   let resolveStopRequested: () => void = () => undefined;
   const stopRequested = new Promise<void>((resolve) => (resolveStopRequested = resolve));
@@ -75,9 +78,28 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     control.requestStop(STOP_STATE.stop);
     resolveStopRequested();
   };
+  // Served before any worker starts (see ControlServer.open) and before anything says the
+  // episode started, so a run dir whose socket path is taken is refused as cleanly as a busy one.
+  let episodeControl: EpisodeControl;
+  try {
+    episodeControl = await EpisodeControl.open({
+      config,
+      control,
+      events,
+      logger,
+      supervisors,
+      requestStop,
+      earlier: previous === null ? null : { counts: previous.control },
+    });
+  } catch (err) {
+    events.close();
+    lock.release();
+    throw err;
+  }
+
+  recordStart(events, logger, config, start, manifest.orchestrator_restarts);
 
   const shared = new Map<string, unknown>();
-  const supervisors: CollectorSupervisor[] = [];
   const notYetStarted = new Set(config.collectors.filter((c) => c.enabled).map((c) => c.name));
   let startSettleTimer: NodeJS.Timeout | undefined;
   let onStarted = options.onStarted;
@@ -129,6 +151,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
         stats: counts.stats,
       };
     }
+    manifest.control = episodeControl.manifestSection();
   };
 
   config.collectors.forEach((collector, heartbeatSlot) => {
@@ -180,6 +203,8 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
 
   await stopWithinGrace(supervisors, config.stopGraceMs, hurried.signal);
   clearInterval(manifestTimer);
+  // Markers keep arriving while the workers stop; they belong to the episode.
+  await episodeControl.close();
   if (options.handleSignals) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -208,4 +233,9 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     durationS,
     collectors: manifest.collectors,
   };
+}
+
+// A manifest of another vm or episode is startEpisode's to refuse, with its own code.
+function sameEpisode(previous: Manifest | null, config: EpisodeConfig): Manifest | null {
+  return previous !== null && previous.vm === config.vm && previous.episode === config.episode ? previous : null;
 }

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectorCounts } from '../collectors/contract';
+import type { ControlCounts } from '../live/control-server';
+import type { Labels } from '../live/labels';
 import { MANIFEST_FILE } from '../run-dir-files';
 import { parseExactJson } from '../sink/exact-json';
 import { toJson } from '../sink/json-line';
@@ -34,6 +36,8 @@ export interface Manifest {
   vmtel_version: string;
   vm: string;
   episode: string;
+  /** The config's `labels:`, the episode's ground truth ({} when it has none). */
+  labels: Labels;
   status: 'running' | 'stopped';
   /** The episode's origin as absolute CLOCK_MONOTONIC ns: t_mono_ns = CLOCK_MONOTONIC − this. */
   t_mono_origin_ns: bigint;
@@ -51,6 +55,8 @@ export interface Manifest {
   config_digest: string;
   config: Record<string, unknown>;
   collectors: Record<string, CollectorRecord>;
+  /** The control socket's requests, rejected inputs by reason and markers (docs/control.md). */
+  control: (ControlCounts & { markers: number }) | null;
   torn_lines: Array<{ file: string; torn_bytes: number; torn_path: string }>;
 }
 

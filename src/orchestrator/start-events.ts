@@ -12,6 +12,7 @@ export function recordStart(events: EventLog, logger: Logger, config: EpisodeCon
   events.record('orchestrator', 'episode_started', {
     vm: config.vm,
     episode: config.episode,
+    labels: config.labels,
     t_mono_origin_ns: start.control.originNs,
     boot_id: start.bootId,
     segment: start.segment,

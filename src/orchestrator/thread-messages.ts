@@ -17,6 +17,8 @@ export interface WorkerSetup {
   controlBuffer: SharedArrayBuffer;
   /** This collector's heartbeat slot in the control block. */
   heartbeatSlot: number;
+  /** The collector's live counts (src/live/live-counts.ts); absent when hosted outside an episode. */
+  liveBuffer?: SharedArrayBuffer;
   /** The latest value of every published topic at the time the worker starts. */
   shared: Record<string, unknown>;
 }
@@ -32,4 +34,7 @@ export type WorkerMessage =
   | { type: 'stopped'; reason: string; counts: CollectorCounts }
   | { type: 'failed'; error: SerializedError; counts: CollectorCounts };
 
-export type MainMessage = { type: 'shared'; topic: string; value: unknown };
+export type MainMessage =
+  | { type: 'shared'; topic: string; value: unknown }
+  /** Post your counts now (`vmtel status` wants drops by reason that are at most a second old). */
+  | { type: 'report_counts' };

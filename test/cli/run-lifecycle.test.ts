@@ -142,7 +142,8 @@ test('a run dir holding another episode is refused with exit 2; a live holder wi
   assert.equal(mismatch.code, 2);
   assert.match(mismatch.stderr, /holds vm "testvm" episode "ep1", not vm "testvm" episode "ep2" \[VMTEL_RUN_DIR_MISMATCH\]/);
 
-  const holder = startVmtel(t, ['run', '--config', config]);
+  // The first trial ended: the holder records more of it.
+  const holder = startVmtel(t, ['run', '--config', config, '--continue']);
   await waitFor('the first vmtel to take the lock', () => existsSync(join(runDir, 'vmtel.lock')) && readFileSync(join(runDir, 'vmtel.lock'), 'utf8').trim() === String(holder.child.pid), 10_000);
   const busy = await runVmtel(t, ['run', '--config', config]);
   assert.equal(busy.code, 1);

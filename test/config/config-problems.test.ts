@@ -187,6 +187,21 @@ const cases: Case[] = [
     yaml: `${HEAD}restart:\n  initial_delay_ms: 40000\ncollectors:\n  host:\n`,
     problems: ['vm1.yaml:4: restart.initial_delay_ms: expected at most max_delay_ms (30000), got 40000'],
   },
+  {
+    name: 'labels that are not a mapping',
+    yaml: `${HEAD}labels: [a, b]\ncollectors:\n  host:\n`,
+    problems: ['vm1.yaml:3: labels: expected a mapping of label keys to strings, numbers or booleans, got a list'],
+  },
+  {
+    name: 'labels with a bad key, a nested value, a null and an overlong string, each on its line',
+    yaml: `${HEAD}labels:\n  ok: fine\n  1bad: x\n  nested: {a: 1}\n  empty:\n  long: ${'x'.repeat(257)}\ncollectors:\n  host:\n`,
+    problems: [
+      "vm1.yaml:5: labels.1bad: label key \"1bad\": expected 1 to 64 letters, digits, '_', '.' and '-', starting with a letter or '_'",
+      'vm1.yaml:6: labels.nested: expected a string of at most 256 characters without control characters, a finite number or a boolean, got a mapping',
+      'vm1.yaml:7: labels.empty: expected a string of at most 256 characters without control characters, a finite number or a boolean, got nothing',
+      'vm1.yaml:8: labels.long: expected a string of at most 256 characters without control characters, a finite number or a boolean, got 257 characters',
+    ],
+  },
 ];
 
 for (const { name, yaml, problems } of cases) {

@@ -34,8 +34,8 @@ for (const [where, schema] of schemas) {
   });
 }
 
-test('every key of a collector entry and run_dir, restart, collectors have a row', () => {
-  for (const key of [...Object.keys(COLLECTOR_KEYS), 'run_dir', 'restart', 'collectors']) rowOf(key);
+test('every key of a collector entry and run_dir, labels, restart, collectors have a row', () => {
+  for (const key of [...Object.keys(COLLECTOR_KEYS), 'run_dir', 'labels', 'restart', 'collectors']) rowOf(key);
 });
 
 test('every built-in kind is named and linked', () => {

@@ -21,7 +21,7 @@ test('the example config validates cleanly, with no environment at all', async (
 });
 
 test('the example shows every top-level key and every restart key', () => {
-  for (const key of [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'restart', 'collectors']) assert.ok(key in raw, key);
+  for (const key of [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'labels', 'restart', 'collectors']) assert.ok(key in raw, key);
   for (const key of Object.keys(RESTART_SCHEMA)) assert.ok(key in (raw['restart'] ?? {}), `restart.${key}`);
 });
 

@@ -34,6 +34,7 @@ export function testEpisodeConfig(runDir: string, collectors: TestCollector[], o
     vm: 'testvm',
     episode: 'ep1',
     runDir,
+    labels: {},
     logLevel: 'error',
     stopGraceMs: 2000,
     unresponsiveAfterMs: 10_000,

@@ -226,9 +226,10 @@ test('an episode continued after a host reboot opens a new timeline segment with
   const config = testEpisodeConfig(runDir, [{ name: 'tick', fixture: 'ticking' }]);
   await runEpisode(config, { logger: quietLogger(), handleSignals: false, durationS: 0.1 });
   const first = readManifest(runDir)!;
-  // Stand in for a reboot: the stored boot id is not this boot's.
+  // Stand in for a reboot: vmtel died with the host (the manifest still says running), and the
+  // stored boot id is not this boot's.
   const path = join(runDir, 'episode.json');
-  writeFileSync(path, readFileSync(path, 'utf8').replace(first.boot_id, '00000000-0000-0000-0000-000000000000'));
+  writeFileSync(path, readFileSync(path, 'utf8').replace(first.boot_id, '00000000-0000-0000-0000-000000000000').replace('"status":"stopped"', '"status":"running"'));
 
   await runEpisode(config, { logger: quietLogger(), handleSignals: false, durationS: 0.1 });
   const second = readManifest(runDir)!;

@@ -166,7 +166,7 @@ test('pm2 stop: vmtel stops within the kill timeout, the manifest is complete an
   assertNothingTorn(episode, [GUEST_FILE, 'telemetry-qmp.jsonl']);
 });
 
-test('a VM that shuts down ends the episode: exit 3 (done) and pm2 does not restart it', async (t) => {
+test('a VM that shuts down ends the episode: exit 3 (done), not restarted; a pm2 restart of it is refused (exit 2), not retried', async (t) => {
   const episode = await startEpisode(t, `${GUEST}${QMP}`);
   await episode.pm2.waitForApp(APP, 'online', online, START_TIMEOUT_MS);
   await waitFor('qmp rows', () => episode.rows('telemetry-qmp.jsonl').length >= 1, START_TIMEOUT_MS);
@@ -180,6 +180,20 @@ test('a VM that shuts down ends the episode: exit 3 (done) and pm2 does not rest
   assert.equal(manifest?.status, 'stopped');
   assert.equal(episode.events('stop_requested')[0]?.['requested_by'], 'qmp');
   assertNothingTorn(episode, [GUEST_FILE, 'telemetry-qmp.jsonl']);
+
+  // A second trial on the finished run dir (`pm2 restart`) is refused with exit 2, final for pm2,
+  // and the episode's files are left as they were.
+  const eventsBefore = readFileSync(join(episode.runDir, 'events.jsonl'), 'utf8');
+  assert.equal((await episode.pm2.run(['restart', APP])).code, 0);
+  const refused = await episode.pm2.waitForApp(APP, 'refused', (a) => exited(a) && a.pm2_env.exit_code === 2, START_TIMEOUT_MS);
+  assert.match(readFileSync(refused.pm2_env.pm_err_log_path, 'utf8'), /which ended at .*\[VMTEL_EPISODE_FINISHED\]\n$/);
+  const until = Date.now() + NO_RESTART_WINDOW_MS;
+  while (Date.now() < until) {
+    const app = (await episode.pm2.jlist()).find((candidate) => candidate.name === APP);
+    assert.equal(app?.pm2_env.restart_time, refused.pm2_env.restart_time, 'pm2 retried the refused start');
+  }
+  assert.equal(readFileSync(join(episode.runDir, 'events.jsonl'), 'utf8'), eventsBefore);
+  assert.equal(readManifest(episode.runDir)?.orchestrator_restarts, 0);
 });
 
 test("a config error is one line in pm2's error log and is not restarted", async (t) => {

@@ -6,6 +6,7 @@ import { EXIT_CODES } from '../../errors';
 import { closeLogger } from '../../log/close-logger';
 import { createHeldLogger } from '../../log/held-logger';
 import { runEpisode } from '../../orchestrator/episode';
+import { createNewRunDir } from '../../orchestrator/new-run-dir';
 import { LOG_LEVELS } from '../../collectors/contract';
 import { withConfigOption } from '../common-args';
 
@@ -19,6 +20,8 @@ interface RunArgs {
   duration: number | undefined;
   'log-level': (typeof LOG_LEVELS)[number] | undefined;
   'done-exit-code': number;
+  continue: boolean;
+  'new-run-dir': boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -29,12 +32,23 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('run-dir', { type: 'string', requiresArg: true, describe: "Where the episode's files go (overrides run_dir)" })
       .option('duration', { type: 'number', requiresArg: true, describe: `Stop after this many seconds (at most ${MAX_DURATION_S}, about 24.8 days)` })
       .option('log-level', { choices: LOG_LEVELS, requiresArg: true, describe: 'Terminal log level (overrides log_level)' })
+      .option('continue', {
+        type: 'boolean',
+        default: false,
+        describe: 'Record more of an episode whose run dir says it ended, on the same timeline (refused otherwise)',
+      })
+      .option('new-run-dir', {
+        type: 'boolean',
+        default: false,
+        describe: 'Record into a new directory beside the run dir, named after it and the UTC time (printed first)',
+      })
       .option('done-exit-code', {
         type: 'number',
         default: EXIT_CODES.ok,
         describe: `Exit code when the episode ended normally (pm2's app uses ${EXIT_CODES.doneUnderPm2}; see docs/pm2.md)`,
       })
       .check((argv) => {
+        if (argv.continue && argv['new-run-dir']) throw new Error('--continue and --new-run-dir: give one or the other (a new run dir has nothing to continue)');
         const duration = argv.duration;
         if (duration !== undefined && !(duration > 0 && duration <= MAX_DURATION_S)) {
           // yargs turns text that is not a number into NaN; say so rather than "got NaN".
@@ -48,12 +62,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
         return true;
       })
       .example('$0 run --config config/vm1.yaml', 'record until SIGINT/SIGTERM or the VM shuts down')
-      .example('$0 run --config config/vm1.yaml --duration 60 --run-dir /tmp/ep1', 'record 60 s into /tmp/ep1'),
+      .example('$0 run --config config/vm1.yaml --duration 60 --run-dir /tmp/ep1', 'record 60 s into /tmp/ep1')
+      .example('$0 run --config config/vm1.yaml --new-run-dir', 'a new trial in runs/vm1/ep001-<UTC time>'),
   handler: async (argv) => {
-    const config = await loadConfig(argv.config, {
+    const overrides = {
       ...(argv['run-dir'] === undefined ? {} : { runDir: argv['run-dir'] }),
       ...(argv['log-level'] === undefined ? {} : { logLevel: argv['log-level'] }),
-    });
+    };
+    let config = await loadConfig(argv.config, overrides);
+    if (argv['new-run-dir']) {
+      // Loaded again so that every path relative to the run dir (sockets, outputs) is in the new one.
+      config = await loadConfig(argv.config, { ...overrides, runDir: createNewRunDir(config.runDir) });
+      process.stdout.write(`run_dir ${config.runDir}\n`);
+    }
     // Lines are held while the collectors start (see held-logger.ts).
     const { logger, release } = createHeldLogger({ level: config.logLevel, runDir: config.runDir });
     try {
@@ -61,6 +82,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         logger,
         handleSignals: true,
         onStarted: release,
+        continueFinished: argv.continue,
         ...(argv.duration === undefined ? {} : { durationS: argv.duration }),
       });
       const rows = Object.entries(summary.collectors)

@@ -1,6 +1,7 @@
 // Every dropped guest line is counted, but a flood of bad lines must not become a flood of log
 // lines and events: the first drop is reported at once, later ones as one summary with counts per
 // reason at most every DROP_REPORT_INTERVAL_MS, and what is pending when the collector ends.
+import { PacedCounts } from '../../log/paced-counts';
 import type { CollectorContext } from '../contract';
 import type { DropReason } from './guest-row';
 
@@ -13,43 +14,32 @@ const SAMPLE_CHARS = 160;
 type Reporting = Pick<CollectorContext<unknown>, 'counters' | 'log' | 'emit'>;
 
 export class DropWarnings {
-  private pending = new Map<DropReason, number>();
   private sample: string | undefined;
-  private lastReportMs = -Infinity;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly pending: PacedCounts<DropReason>;
 
   constructor(
     private readonly ctx: Reporting,
-    private readonly intervalMs = DROP_REPORT_INTERVAL_MS,
-  ) {}
+    intervalMs = DROP_REPORT_INTERVAL_MS,
+  ) {
+    this.pending = new PacedCounts((dropped) => this.report(dropped), intervalMs);
+  }
 
   /** Counts one dropped line; `line` is a sample for the report when it was text. */
   drop(reason: DropReason, line?: string): void {
     this.ctx.counters.drop(reason);
-    this.pending.set(reason, (this.pending.get(reason) ?? 0) + 1);
     if (this.sample === undefined && line !== undefined) this.sample = JSON.stringify(line.slice(0, SAMPLE_CHARS));
-    if (this.timer !== undefined) return;
-    const waitMs = this.lastReportMs + this.intervalMs - performance.now();
-    if (waitMs <= 0) this.report();
-    // unref'd: the collector reports what is pending itself when it ends.
-    else this.timer = setTimeout(() => this.report(), waitMs).unref();
+    this.pending.add(reason);
   }
 
   /** Reports what is pending now (the collector is ending). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.report();
+    this.pending.flush();
   }
 
-  private report(): void {
-    this.timer = undefined;
-    if (this.pending.size === 0) return;
-    const dropped = Object.fromEntries(this.pending);
+  private report(dropped: Record<DropReason, number>): void {
     const fields = this.sample === undefined ? { dropped } : { dropped, sample: this.sample };
     this.ctx.log.warn('guest-agent: dropped lines the guest sent (counts since the last report)', fields);
     this.ctx.emit('guest_agent_rows_dropped', { dropped });
-    this.pending = new Map();
     this.sample = undefined;
-    this.lastReportMs = performance.now();
   }
 }
