@@ -13,6 +13,9 @@ export const EXIT_CODES = {
   // pm2 reports a process killed by a signal as exit code 0, so 0 cannot tell pm2 "finished,
   // do not restart" without also hiding a SIGKILL or an OOM kill from its restart logic.
   doneUnderPm2: 3,
+  // The run dir was removed or became read-only while the episode ran: it was stopped cleanly,
+  // and a restart would start a new timeline in a folder that is not the episode's any more.
+  runDirLost: 4,
 } as const;
 
 export const ERROR_CODES = {
@@ -21,6 +24,12 @@ export const ERROR_CODES = {
   VMTEL_USAGE: 'the command line is wrong (unknown option, missing argument)',
   VMTEL_RUN_DIR_BUSY: 'another live vmtel process holds the run directory',
   VMTEL_RUN_DIR_MISMATCH: 'the run directory holds a different vm or episode',
+  VMTEL_RUN_DIR_INVALID: 'the run directory cannot be one: empty, a regular file, under /proc or /sys, or its parent is not a folder',
+  VMTEL_RUN_DIR_UNSAFE: 'the run directory or a file in it is not the running user\'s own (another owner, writable by others, a link, not a regular file)',
+  VMTEL_RUN_DIR_DENIED: 'the run directory or a file in it cannot be created or written: permission denied',
+  VMTEL_RUN_DIR_READ_ONLY: 'the run directory is on a read-only file system',
+  VMTEL_DISK_FULL: 'the file system of the run directory is full (or the quota is used up) as the episode starts',
+  VMTEL_RUN_DIR_LOST: 'the run directory was removed or became read-only while recording; the episode was stopped cleanly',
   VMTEL_MODULE_INVALID: "a `module:` collector does not export a collector definition",
   VMTEL_COLLECTOR_FAILED: 'a collector threw; the message says why',
   VMTEL_SOURCE_UNREACHABLE: "a collector could not reach its source (QEMU's QMP socket, say) within connect_timeout_s",
@@ -37,9 +46,15 @@ export function exitCodeFor(code: ErrorCode): number {
     code === 'VMTEL_CONFIG_UNREADABLE' ||
     code === 'VMTEL_USAGE' ||
     code === 'VMTEL_RUN_DIR_MISMATCH' ||
+    code === 'VMTEL_RUN_DIR_INVALID' ||
+    code === 'VMTEL_RUN_DIR_UNSAFE' ||
+    code === 'VMTEL_RUN_DIR_DENIED' ||
+    code === 'VMTEL_RUN_DIR_READ_ONLY' ||
     code === 'VMTEL_MODULE_INVALID'
     ? EXIT_CODES.config
-    : EXIT_CODES.runtime;
+    : code === 'VMTEL_RUN_DIR_LOST'
+      ? EXIT_CODES.runDirLost
+      : EXIT_CODES.runtime;
 }
 
 /** The one error class of vmtel: a stable code plus a message that reads as one line. */
