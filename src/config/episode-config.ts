@@ -34,6 +34,10 @@ export interface EpisodeConfig {
   vm: string;
   episode: string;
   runDir: string;
+  /** Mode of the files vmtel creates (`file_mode`). */
+  fileMode: number;
+  /** Mode of a run dir vmtel creates (`dir_mode`); write bits for group/other beyond it are refused. */
+  dirMode: number;
   logLevel: LogLevel;
   stopGraceMs: number;
   restart: RestartPolicy;

@@ -45,6 +45,9 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const settings = checkOptions(top, TOP_LEVEL_SCHEMA, topPlace);
   // Checked even when --run-dir wins: a wrong key is wrong whatever the command line says.
   const configured = checkKey(top, 'run_dir', RUN_DIR_SPEC, topPlace) as string | undefined;
+  // resolve('') is the current directory: an empty --run-dir (an unset shell variable) would
+  // record into wherever vmtel was started.
+  if (overrides.runDir === '') throw new VmtelError('VMTEL_RUN_DIR_INVALID', '--run-dir: expected a folder, got an empty string');
   const runDir = overrides.runDir === undefined ? (configured ?? runDirWithoutKey(configDir, settings)) : resolve(overrides.runDir);
   const restart = checkRestart(top['restart'], topPlace);
   const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms });
@@ -58,6 +61,8 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
     vm: settings.vm,
     episode: settings.episode,
     runDir,
+    fileMode: parseInt(settings.file_mode, 8),
+    dirMode: parseInt(settings.dir_mode, 8),
     logLevel,
     stopGraceMs: settings.stop_grace_ms,
     restart: {
@@ -74,6 +79,8 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       log_level: logLevel,
       stop_grace_ms: settings.stop_grace_ms,
       flush_ms: settings.flush_ms,
+      file_mode: settings.file_mode,
+      dir_mode: settings.dir_mode,
       restart,
       collectors: collectors.resolved,
     },

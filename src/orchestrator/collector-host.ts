@@ -14,8 +14,10 @@ import { ControlBlock, STOP_STATE } from '../control/control-block';
 import { serializeError } from '../errors';
 import { JsonlWriter } from '../sink/jsonl-writer';
 import { toJson } from '../sink/json-line';
+import { WRITE_FAILED } from '../sink/write-faults';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
+import { reportWriteFaults } from './write-fault-events';
 
 // Counts reach the orchestrator at most as often as the manifest, their one reader while the
 // episode runs, is written, and only when they change: each message wakes the main thread, and
@@ -37,8 +39,19 @@ export async function hostCollector(
   channel: HostChannel,
 ): Promise<void> {
   const control = ControlBlock.attach(setup.controlBuffer);
-  const writer = new JsonlWriter(setup.outputPath, { flushMs: setup.flushMs });
   const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: {} };
+  const writer = new JsonlWriter(setup.outputPath, {
+    flushMs: setup.flushMs,
+    onFault: reportWriteFaults({
+      event: (event, fields) => channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields }),
+      log: (level, message, fields) => channel.post({ type: 'log', level, message, fields }),
+      dropped(rows) {
+        counts.rows -= rows;
+        counts.dropped[WRITE_FAILED] = (counts.dropped[WRITE_FAILED] ?? 0) + rows;
+      },
+      endEpisode: (reason) => channel.post({ type: 'end_episode', reason }),
+    }),
+  });
   const snapshot = (): CollectorCounts => ({
     rows: counts.rows,
     bytes: writer.bytesWritten,
@@ -116,7 +129,7 @@ function createContext(
         countsChanged();
       },
       writeLines(lines, count) {
-        writer.write(lines);
+        writer.write(lines, count);
         counts.rows += count;
         countsChanged();
       },

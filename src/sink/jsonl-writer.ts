@@ -128,10 +128,12 @@ export class JsonlWriter {
     this.offsetBytes += length;
     this.bytesWritten += length;
     this.lastFlushMs = performance.now();
-    if (this.faults.failing) this.faults.recovered(this.pendingRows);
+    const writtenRows = this.pendingRows;
     this.pending = [];
     this.pendingChars = 0;
     this.pendingRows = 0;
+    // After the queue is emptied: the listener may write (the event log records its own recovery).
+    if (this.faults.failing) this.faults.recovered(writtenRows);
     return true;
   }
 

@@ -32,6 +32,8 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
     vm: 'vm1',
     episode: 'e1',
     runDir,
+    fileMode: 0o640,
+    dirMode: 0o750,
     logLevel: 'info',
     stopGraceMs: 3000,
     restart: { maxRestarts: 5, initialDelayMs: 500, maxDelayMs: 30000, resetAfterMs: 60000 },
@@ -54,6 +56,8 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
       log_level: 'info',
       stop_grace_ms: 3000,
       flush_ms: 100,
+      file_mode: '0640',
+      dir_mode: '0750',
       restart: { max_restarts: 5, initial_delay_ms: 500, max_delay_ms: 30000, reset_after_ms: 60000 },
       collectors: {
         guest_agent: {

@@ -32,6 +32,8 @@ export function testEpisodeConfig(runDir: string, collectors: TestCollector[], o
     vm: 'testvm',
     episode: 'ep1',
     runDir,
+    fileMode: 0o640,
+    dirMode: 0o750,
     logLevel: 'error',
     stopGraceMs: 2000,
     restart: { maxRestarts: 3, initialDelayMs: 40, maxDelayMs: 1000, resetAfterMs: 60_000 },

@@ -2,10 +2,11 @@
 // the VM ends it. pm2 starts exactly this command.
 import type { Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../../config/load-config';
-import { EXIT_CODES } from '../../errors';
+import { EXIT_CODES, VmtelError } from '../../errors';
 import { closeLogger } from '../../log/close-logger';
 import { createHeldLogger } from '../../log/held-logger';
 import { runEpisode } from '../../orchestrator/episode';
+import { RUN_DIR_LOST } from '../../orchestrator/write-fault-events';
 import { LOG_LEVELS } from '../../collectors/contract';
 import { withConfigOption } from '../common-args';
 
@@ -33,8 +34,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .check((argv) => {
         if (argv.duration !== undefined && !(argv.duration > 0)) throw new Error(`--duration: expected a positive number of seconds, got ${argv.duration}`);
         const done = argv['done-exit-code'];
-        if (!Number.isInteger(done) || done < 0 || done > 255 || done === EXIT_CODES.runtime || done === EXIT_CODES.config) {
-          throw new Error(`--done-exit-code: expected an integer 0..255 other than ${EXIT_CODES.runtime} and ${EXIT_CODES.config}, got ${done}`);
+        const reserved: number[] = [EXIT_CODES.runtime, EXIT_CODES.config, EXIT_CODES.runDirLost];
+        if (!Number.isInteger(done) || done < 0 || done > 255 || reserved.includes(done)) {
+          throw new Error(`--done-exit-code: expected an integer 0..255 other than ${reserved.join(', ')}, got ${done}`);
         }
         return true;
       })
@@ -45,25 +47,33 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ...(argv['run-dir'] === undefined ? {} : { runDir: argv['run-dir'] }),
       ...(argv['log-level'] === undefined ? {} : { logLevel: argv['log-level'] }),
     });
-    // Lines are held while the collectors start (see held-logger.ts).
-    const { logger, release } = createHeldLogger({ level: config.logLevel, runDir: config.runDir });
+    // Lines are held while the collectors start (see held-logger.ts). Nothing reaches the run
+    // dir's vmtel.log before the run dir is known to be this episode's: a refused start (busy,
+    // another episode's, unsafe) writes nothing into it and says why in one line on the terminal.
+    const { logger, release } = createHeldLogger({ level: config.logLevel, runDir: config.runDir, fileMode: config.fileMode });
+    let runDirTaken = false;
     try {
       const summary = await runEpisode(config, {
         logger,
         handleSignals: true,
         onStarted: release,
+        onRunDirTaken: () => (runDirTaken = true),
         ...(argv.duration === undefined ? {} : { durationS: argv.duration }),
       });
       const rows = Object.entries(summary.collectors)
         .map(([name, c]) => `${name}=${c.rows}`)
         .join(' ');
       logger.info(`episode stopped (${summary.reason}) after ${summary.durationS.toFixed(1)} s; rows ${rows}`);
+      if (summary.reason === RUN_DIR_LOST) {
+        throw new VmtelError('VMTEL_RUN_DIR_LOST', `run directory ${config.runDir} was removed or became read-only while recording; the episode was stopped (rows ${rows})`);
+      }
       process.exitCode = argv['done-exit-code'];
     } catch (err) {
-      logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      // The stack goes to the log file only (debug is below the terminal's level unless asked).
+      if (runDirTaken && !(err instanceof VmtelError)) logger.debug(err instanceof Error ? (err.stack ?? err.message) : String(err));
       throw err;
     } finally {
-      await closeLogger(logger);
+      if (runDirTaken) await closeLogger(logger);
     }
   },
 };
