@@ -95,17 +95,31 @@ export function createLogger(options: LoggerOptions): Logger {
       format: consoleFormat,
     }),
   ];
+  let unopened: Error | undefined;
   if (options.runDir !== undefined) {
-    const stream = logFileStream(join(options.runDir, LOG_FILE), options.fileMode);
-    const file = new winston.transports.Stream({
-      stream,
-      level: 'debug',
-      format: winston.format.json({ replacer: bigintReplacer }),
-      eol: '\n',
-    });
-    // Each line is written as it comes, so the transport's end is the file's.
-    file.once('finish', () => stream.end());
-    transports.push(file);
+    const path = join(options.runDir, LOG_FILE);
+    try {
+      transports.push(logFileTransport(path, options.fileMode));
+    } catch (err) {
+      // The log is for people and the data never depends on it: a log file that cannot be
+      // opened (the run dir went read-only) leaves the terminal, said once on it.
+      unopened = err as Error;
+    }
   }
-  return winston.createLogger({ level: 'debug', format: winston.format.combine(orchestratorByDefault(), stampedWhenLogged()), transports });
+  const logger = winston.createLogger({ level: 'debug', format: winston.format.combine(orchestratorByDefault(), stampedWhenLogged()), transports });
+  if (unopened !== undefined) logger.warn(`cannot open the log file (${unopened.message}); logging to the terminal only`);
+  return logger;
+}
+
+function logFileTransport(path: string, fileMode: number | undefined): winston.transport {
+  const stream = logFileStream(path, fileMode);
+  const file = new winston.transports.Stream({
+    stream,
+    level: 'debug',
+    format: winston.format.json({ replacer: bigintReplacer }),
+    eol: '\n',
+  });
+  // Each line is written as it comes, so the transport's end is the file's.
+  file.once('finish', () => stream.end());
+  return file;
 }

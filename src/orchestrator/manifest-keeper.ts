@@ -41,7 +41,7 @@ export class ManifestKeeper {
     if (this.failedAtMs === null) {
       this.failedAtMs = performance.now();
       this.failures = 0;
-      this.events.record('orchestrator', 'manifest_write_failed', { code, message: err.message });
+      this.events.record('orchestrator', 'manifest_write_failed', { code, error: err.message });
       this.logger.warn(`rewriting the manifest failed (${code}); it keeps its last whole version and is tried again`, { code });
     }
     this.failures += 1;

@@ -46,8 +46,13 @@ export class RunDirLock {
     return new RunDirLock(path);
   }
 
+  /** Lets the lock go; on a run dir gone or read-only it stays, naming this (soon dead) process. */
   release(): void {
-    releaseLockFile(this.path);
+    try {
+      releaseLockFile(this.path);
+    } catch {
+      // A lock that names a dead process is taken over by the next start: nothing is lost.
+    }
   }
 }
 
@@ -91,8 +96,10 @@ function writeOwnPidFile(lockPath: string, fileMode: number | undefined): string
   const ownPath = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}`;
   const { fd } = openOwnFile(ownPath, 'create', fileMode);
   try {
-    const data = Buffer.from(`${process.pid}\n`);
-    writeSync(fd, data);
+    writeSync(fd, Buffer.from(`${process.pid}\n`));
+  } catch (err) {
+    rmSync(ownPath, { force: true });
+    throw err;
   } finally {
     closeSync(fd);
   }

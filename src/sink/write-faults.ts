@@ -7,7 +7,7 @@
 export const WRITE_FAILED = 'write_failed';
 
 export type WriteFault =
-  | { kind: 'write_failed'; file: string; code: string; message: string; held_rows: number }
+  | { kind: 'write_failed'; file: string; code: string; error: string; held_rows: number }
   | { kind: 'write_recovered'; file: string; failed_ms: number; retries: number; written_rows: number; dropped_rows: number }
   | { kind: 'rows_dropped'; file: string; rows: number };
 
@@ -53,7 +53,7 @@ export class WriteFaults {
       this.retries = 0;
       this.droppedRows = 0;
       this.retryMs = FIRST_RETRY_MS;
-      this.listener?.({ kind: 'write_failed', file: this.path, code: err.code ?? 'EIO', message: err.message, held_rows: heldRows });
+      this.listener?.({ kind: 'write_failed', file: this.path, code: err.code ?? 'EIO', error: err.message, held_rows: heldRows });
     }
     // unref'd like the flush timer: a thread is kept alive by its work, not by a retry; close()
     // makes the last attempt.
