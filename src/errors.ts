@@ -24,7 +24,7 @@ export const ERROR_CODES = {
   VMTEL_USAGE: 'the command line is wrong (unknown option, missing argument)',
   VMTEL_RUN_DIR_BUSY: 'another live vmtel process holds the run directory',
   VMTEL_RUN_DIR_MISMATCH: 'the run directory holds a different vm or episode',
-  VMTEL_RUN_DIR_INVALID: 'the run directory cannot be one: empty, a regular file, under /proc or /sys, or its parent is not a folder',
+  VMTEL_RUN_DIR_INVALID: "the run directory cannot be one: empty, a regular file, under /proc or /sys, or its parent is not a folder (or a collector's output folder does not exist)",
   VMTEL_RUN_DIR_UNSAFE: 'the run directory or a file in it is not the running user\'s own (another owner, writable by others, a link, not a regular file)',
   VMTEL_RUN_DIR_DENIED: 'the run directory or a file in it cannot be created or written: permission denied',
   VMTEL_RUN_DIR_READ_ONLY: 'the run directory is on a read-only file system',

@@ -58,6 +58,7 @@ export function runDirErrorOf(err: unknown, path: string, doing: string): unknow
   if (code === 'EROFS') return new VmtelError('VMTEL_RUN_DIR_READ_ONLY', `${doing} ${path}: read-only file system (EROFS)`, { cause: err });
   if (code === 'ENOSPC' || code === 'EDQUOT') return new VmtelError('VMTEL_DISK_FULL', `${doing} ${path}: no space left (${code})`, { cause: err });
   if (code === 'ENOTDIR') return invalid(path, 'has a parent that is not a folder');
+  if (code === 'ENOENT') return new VmtelError('VMTEL_RUN_DIR_INVALID', `${doing} ${path}: its folder does not exist (ENOENT)`, { cause: err });
   return err;
 }
 

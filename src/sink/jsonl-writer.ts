@@ -115,7 +115,11 @@ export class JsonlWriter {
     if (this.scratch.length < text.length * 3) this.scratch = Buffer.allocUnsafe(Math.max(text.length * 3, this.maxBatchChars * 3));
     const length = this.scratch.write(text, 0, 'utf8');
     try {
-      if (this.faults.tornTail) this.cutBackToLastLine();
+      // Nothing is appended to a tail that could not be cut off yet: cut it first, or fail again.
+      if (this.faults.tornTail) {
+        ftruncateSync(this.fd, this.offsetBytes);
+        this.faults.tornTail = false;
+      }
       let offset = 0;
       while (offset < length) offset += writeSync(this.fd, this.scratch, offset, length - offset);
     } catch (err) {
