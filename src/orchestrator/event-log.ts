@@ -15,8 +15,6 @@ const BACKSTOP_FLUSH_MS = 1000;
 export class EventLog {
   private readonly writer: JsonlWriter;
   private readonly control: ControlBlock;
-  /** Events that could not be written and did not fit in what the writer holds. */
-  droppedEvents = 0;
 
   /** `faults` gets the log's own write faults (its events go to the log itself). */
   constructor(path: string, control: ControlBlock, fileMode: number, faults: Omit<WriteFaultSink, 'event' | 'dropped'>) {
@@ -27,7 +25,9 @@ export class EventLog {
       onFault: reportWriteFaults({
         ...faults,
         event: (event, fields) => this.record('orchestrator', event, fields),
-        dropped: (events) => (this.droppedEvents += events),
+        // Events that could not be written and did not fit in what the writer holds: only the
+        // log can still say so.
+        dropped: (events) => faults.log('warn', `${events} events could not be written to ${path} (write_failed)`, { events }),
       }),
     });
   }

@@ -7,13 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixtureModule } from '../helpers/episode-config';
-import { readJsonl } from '../helpers/jsonl';
-import { tempDir } from '../helpers/temp-dir';
-import { startVmtel, type VmtelProcess } from '../helpers/vmtel-process';
-import { waitFor, withDeadline } from '../helpers/wait-for';
+import { fixtureModule } from './episode-config';
+import { readJsonl } from './jsonl';
+import { tempDir } from './temp-dir';
+import { startVmtel, type VmtelProcess } from './vmtel-process';
+import { waitFor, withDeadline } from './wait-for';
 
-const ROUNDS = 50;
 
 // A pid that was just used and is free now: the lock's holder died (SIGKILL before pm2 restarted).
 function deadPid(): number {
@@ -22,10 +21,15 @@ function deadPid(): number {
   return gone.pid;
 }
 
-for (const racers of [2, 4]) {
-  test(`${racers} vmtel started together on a stale lock, ${ROUNDS} times: exactly one episode_started each time`, { timeout: 600_000 }, async (t) => {
+/**
+ * Registers the test of `racers` processes for `rounds` rounds. The runner gives each test file
+ * two minutes, and a round of four starts costs about half a second of CPU on a busy host, so
+ * the 50 rounds of four are split over two files.
+ */
+export function staleLockRace(racers: number, rounds: number): void {
+  test(`${racers} vmtel started together on a stale lock, ${rounds} times: exactly one episode_started each time`, { timeout: 110_000 }, async (t) => {
     const dir = tempDir(t);
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       const runDir = join(dir, `run${round}`);
       mkdirSync(runDir, { mode: 0o750 });
       const stalePid = deadPid();
@@ -52,15 +56,16 @@ for (const racers of [2, 4]) {
         assert.equal(loser.child.exitCode, 1, `${what}: ${loser.stderr()}`);
         assert.match(loser.stderr(), /^vmtel: run directory .* is in use by vmtel process \d+ \[VMTEL_RUN_DIR_BUSY\]\n$/, what);
       }
-      // A row comes from the collector's worker, which starts after vmtel handles SIGTERM.
-      await waitFor(`${what}: the winner's first row`, () => readJsonl(join(runDir, 'telemetry-tick.jsonl')).length > 0, 30_000);
-      winners[0]!.child.kill('SIGTERM');
-      assert.equal(await withDeadline(`${what}: the winner to stop`, winners[0]!.exited, 30_000), 0, winners[0]!.stderr());
+      await waitFor(`${what}: episode_started`, () => readJsonl(join(runDir, 'events.jsonl')).some((e) => e['event'] === 'episode_started'), 30_000);
+      // Killed rather than stopped: a clean stop is tested elsewhere, and here it would double
+      // the time of each round.
+      winners[0]!.child.kill('SIGKILL');
+      await withDeadline(`${what}: the winner to end`, winners[0]!.exited, 30_000);
       const starts = readJsonl(join(runDir, 'events.jsonl')).filter((e) => e['event'] === 'episode_started');
       assert.equal(starts.length, 1, `${what}: episode_started ${starts.length} times`);
       assert.equal(starts[0]!['pid'], winners[0]!.child.pid);
       const litter = readdirSync(runDir).filter((f) => f.startsWith('vmtel.lock'));
-      assert.deepEqual(litter, [], `${what}: no lock, own pid file or take-over lock left`);
+      assert.deepEqual(litter, ['vmtel.lock'], `${what}: no own pid file or take-over lock left beside the winner's lock`);
     }
   });
 }
