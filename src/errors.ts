@@ -13,9 +13,12 @@ export const EXIT_CODES = {
   // pm2 reports a process killed by a signal as exit code 0, so 0 cannot tell pm2 "finished,
   // do not restart" without also hiding a SIGKILL or an OOM kill from its restart logic.
   doneUnderPm2: 3,
-  // `vmtel mark` / `status` found no vmtel recording in the run dir: a driver script can tell
-  // "nothing to mark" from a mark that failed.
-  notRecording: 4,
+  // The run dir was removed or became read-only while the episode ran: it was stopped cleanly,
+  // and a restart would start a new timeline in a folder that is not the episode's any more.
+  runDirLost: 4,
+  // `vmtel mark` / `status` / `tap` found no vmtel recording in the run dir: a driver script can
+  // tell "nothing to mark" from a mark that failed.
+  notRecording: 5,
 } as const;
 
 export const ERROR_CODES = {
@@ -24,6 +27,12 @@ export const ERROR_CODES = {
   VMTEL_USAGE: 'the command line is wrong (unknown option, missing argument)',
   VMTEL_RUN_DIR_BUSY: 'another live vmtel process holds the run directory',
   VMTEL_RUN_DIR_MISMATCH: 'the run directory holds a different vm or episode',
+  VMTEL_RUN_DIR_INVALID: "the run directory cannot be one: empty, a regular file, under /proc or /sys, or its parent is not a folder (or a collector's output folder does not exist)",
+  VMTEL_RUN_DIR_UNSAFE: 'the run directory or a file in it is not the running user\'s own (another owner, writable by others, a link, not a regular file)',
+  VMTEL_RUN_DIR_DENIED: 'the run directory or a file in it cannot be created or written: permission denied',
+  VMTEL_RUN_DIR_READ_ONLY: 'the run directory is on a read-only file system',
+  VMTEL_DISK_FULL: 'the file system of the run directory is full (or the quota is used up) as the episode starts',
+  VMTEL_RUN_DIR_LOST: 'the run directory was removed or became read-only while recording; the episode was stopped cleanly',
   VMTEL_MODULE_INVALID: "a `module:` collector does not export a collector definition",
   VMTEL_COLLECTOR_FAILED: 'a collector threw; the message says why',
   VMTEL_SOURCE_UNREACHABLE: "a collector could not reach its source (QEMU's QMP socket, say) within connect_timeout_s",
@@ -47,23 +56,32 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+// Codes whose cause a restart cannot fix (the config, the arguments, the run dir as given):
+// they exit 2, which pm2 is told never to restart on.
+const CONFIG_EXIT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'VMTEL_CONFIG_INVALID',
+  'VMTEL_CONFIG_UNREADABLE',
+  'VMTEL_USAGE',
+  'VMTEL_RUN_DIR_MISMATCH',
+  'VMTEL_RUN_DIR_INVALID',
+  'VMTEL_RUN_DIR_UNSAFE',
+  'VMTEL_RUN_DIR_DENIED',
+  'VMTEL_RUN_DIR_READ_ONLY',
+  'VMTEL_MODULE_INVALID',
+  'VMTEL_NOT_A_RUN_DIR',
+  'VMTEL_EPISODE_FINISHED',
+  'VMTEL_CONTROL_SOCKET_UNAVAILABLE',
+  'VMTEL_CONTROL_BAD_JSON',
+  'VMTEL_CONTROL_BAD_REQUEST',
+  'VMTEL_CONTROL_UNKNOWN_OP',
+  'VMTEL_CONTROL_LINE_TOO_LONG',
+]);
+
 /** Which exit code each error code leads to when it ends the process. */
 export function exitCodeFor(code: ErrorCode): number {
   if (code === 'VMTEL_NOT_RECORDING') return EXIT_CODES.notRecording;
-  return code === 'VMTEL_CONFIG_INVALID' ||
-    code === 'VMTEL_CONFIG_UNREADABLE' ||
-    code === 'VMTEL_USAGE' ||
-    code === 'VMTEL_RUN_DIR_MISMATCH' ||
-    code === 'VMTEL_MODULE_INVALID' ||
-    code === 'VMTEL_NOT_A_RUN_DIR' ||
-    code === 'VMTEL_EPISODE_FINISHED' ||
-    code === 'VMTEL_CONTROL_SOCKET_UNAVAILABLE' ||
-    code === 'VMTEL_CONTROL_BAD_JSON' ||
-    code === 'VMTEL_CONTROL_BAD_REQUEST' ||
-    code === 'VMTEL_CONTROL_UNKNOWN_OP' ||
-    code === 'VMTEL_CONTROL_LINE_TOO_LONG'
-    ? EXIT_CODES.config
-    : EXIT_CODES.runtime;
+  if (code === 'VMTEL_RUN_DIR_LOST') return EXIT_CODES.runDirLost;
+  return CONFIG_EXIT.has(code) ? EXIT_CODES.config : EXIT_CODES.runtime;
 }
 
 /** The one error class of vmtel: a stable code plus a message that reads as one line. */

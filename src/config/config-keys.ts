@@ -19,6 +19,11 @@ const flushMs: IntegerSpec = {
   doc: 'how often buffered rows are written to the output file',
 };
 
+// A mode as people write it for chmod, quoted in YAML ('0640'): YAML 1.2 reads an unquoted 0640
+// as the decimal 640.
+const MODE_PATTERN = /^0?[0-7]{3}$/;
+const MODE_DOC = "an octal mode such as '0640' (quoted)";
+
 /** Top-level keys checked as options; `run_dir`, `restart` and `collectors` are handled apart. */
 export const TOP_LEVEL_SCHEMA = {
   vm: { type: 'string', pattern: NAME_PATTERN, patternDoc: NAME_DOC, doc: 'name of the VM; names the pm2 app and the run dir' },
@@ -46,6 +51,12 @@ export const TOP_LEVEL_SCHEMA = {
     unit: 'milliseconds',
     doc: 'a collector whose thread has not turned its event loop for this long is terminated and restarted',
   },
+  // Guest telemetry can hold what the guest's user typed: readable by the running user and its
+  // group (an analysts' group), never by everyone.
+  file_mode: { type: 'string', pattern: MODE_PATTERN, patternDoc: MODE_DOC, default: '0640', doc: 'mode of the files vmtel creates in the run dir' },
+  // Not writable by the group unless asked: a run dir others can write to is refused at start
+  // (see docs/threat-model.md), except for the bits dir_mode itself grants.
+  dir_mode: { type: 'string', pattern: MODE_PATTERN, patternDoc: MODE_DOC, default: '0750', doc: 'mode of the run dir when vmtel creates it; group/other write bits beyond it are refused' },
 } as const satisfies Record<string, StringSpec | IntegerSpec>;
 
 /** `run_dir:`; its default, `runs/<vm>/<episode>`, depends on other keys. */

@@ -39,6 +39,10 @@ export interface EpisodeConfig {
   runDir: string;
   /** `labels:`, the episode's ground truth (workload, benign or malicious); {} when absent. */
   labels: Labels;
+  /** Mode of the files vmtel creates (`file_mode`). */
+  fileMode: number;
+  /** Mode of a run dir vmtel creates (`dir_mode`); write bits for group/other beyond it are refused. */
+  dirMode: number;
   logLevel: LogLevel;
   stopGraceMs: number;
   /** A worker whose heartbeat is this old while the episode runs is unresponsive. */

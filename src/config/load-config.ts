@@ -47,6 +47,9 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const settings = checkOptions(top, TOP_LEVEL_SCHEMA, topPlace);
   // Checked even when --run-dir wins: a wrong key is wrong whatever the command line says.
   const configured = checkKey(top, 'run_dir', RUN_DIR_SPEC, topPlace) as string | undefined;
+  // resolve('') is the current directory: an empty --run-dir (an unset shell variable) would
+  // record into wherever vmtel was started.
+  if (overrides.runDir === '') throw new VmtelError('VMTEL_RUN_DIR_INVALID', '--run-dir: expected a folder, got an empty string');
   const runDir = overrides.runDir === undefined ? (configured ?? runDirWithoutKey(configDir, settings)) : resolve(overrides.runDir);
   const labels = checkLabels(top['labels'], topPlace);
   const restart = checkRestart(top['restart'], topPlace);
@@ -62,6 +65,8 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
     episode: settings.episode,
     runDir,
     labels,
+    fileMode: parseInt(settings.file_mode, 8),
+    dirMode: parseInt(settings.dir_mode, 8),
     logLevel,
     stopGraceMs: settings.stop_grace_ms,
     unresponsiveAfterMs: settings.unresponsive_after_ms,
@@ -81,6 +86,8 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       stop_grace_ms: settings.stop_grace_ms,
       flush_ms: settings.flush_ms,
       unresponsive_after_ms: settings.unresponsive_after_ms,
+      file_mode: settings.file_mode,
+      dir_mode: settings.dir_mode,
       restart,
       collectors: collectors.resolved,
     },

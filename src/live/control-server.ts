@@ -104,7 +104,12 @@ export class ControlServer {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.close();
     await closed;
-    rmSync(this.path, { force: true });
+    try {
+      rmSync(this.path, { force: true });
+    } catch {
+      // A run dir gone read-only (the episode ends as run_dir_lost) keeps a stale socket, which
+      // the next start in it replaces; the stop must go on.
+    }
   }
 
   private count(reason: RejectionReason): void {

@@ -39,6 +39,12 @@ export class LiveCounts {
     this.slots[LAST_ROW_MONO_NS] = Number(tMonoNs);
   }
 
+  /** `count` rows handed to the writer were lost to a write failure: dropped, not rows. */
+  lost(count: number): void {
+    this.slots[ROWS] = (this.slots[ROWS] ?? 0) - count;
+    this.dropped(count);
+  }
+
   dropped(count: number): void {
     this.slots[DROPPED] = (this.slots[DROPPED] ?? 0) + count;
   }

@@ -2,9 +2,11 @@
 // included, each tagged with its source) as JSON in RUN_DIR/vmtel.log. Logs are for people;
 // the data (telemetry files, events.jsonl) never depends on them.
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import winston from 'winston';
 import { LOG_LEVELS, type LogLevel } from '../collectors/contract';
 import { LOG_FILE } from '../run-dir-files';
+import { JsonlWriter } from '../sink/jsonl-writer';
 import { LOGGED_AT } from './logged-at';
 
 export type Logger = winston.Logger;
@@ -15,6 +17,28 @@ export interface LoggerOptions {
   runDir?: string;
   /** False keeps the terminal quiet (in-process tests); the log file is written regardless. */
   terminal?: boolean;
+  /** Mode of vmtel.log when it is created. */
+  fileMode?: number;
+}
+
+// vmtel.log is one of the run dir's files: opened like every other (never through a link, see
+// own-file.ts) and written by the JSONL writer, so a full or read-only disk holds, retries or
+// counts its lines instead of raising an 'error' nobody handles (winston's file stream did, and
+// the process died of it). Each line is written at once (flushMs 0): a log line is for a person
+// reading now. The file is closed when the logger ends.
+function logFileStream(path: string, fileMode: number | undefined): Writable {
+  const writer = new JsonlWriter(path, { flushMs: 0, ...(fileMode === undefined ? {} : { fileMode }) });
+  return new Writable({
+    decodeStrings: false,
+    write(line: string, _encoding, done) {
+      writer.write(line);
+      done();
+    },
+    final(done) {
+      writer.close();
+      done();
+    },
+  });
 }
 
 // Log text can carry what a hostile guest sent; control characters in it could drive the
@@ -71,14 +95,31 @@ export function createLogger(options: LoggerOptions): Logger {
       format: consoleFormat,
     }),
   ];
+  let unopened: Error | undefined;
   if (options.runDir !== undefined) {
-    transports.push(
-      new winston.transports.File({
-        filename: join(options.runDir, LOG_FILE),
-        level: 'debug',
-        format: winston.format.json({ replacer: bigintReplacer }),
-      }),
-    );
+    const path = join(options.runDir, LOG_FILE);
+    try {
+      transports.push(logFileTransport(path, options.fileMode));
+    } catch (err) {
+      // The log is for people and the data never depends on it: a log file that cannot be
+      // opened (the run dir went read-only) leaves the terminal, said once on it.
+      unopened = err as Error;
+    }
   }
-  return winston.createLogger({ level: 'debug', format: winston.format.combine(orchestratorByDefault(), stampedWhenLogged()), transports });
+  const logger = winston.createLogger({ level: 'debug', format: winston.format.combine(orchestratorByDefault(), stampedWhenLogged()), transports });
+  if (unopened !== undefined) logger.warn(`cannot open the log file (${unopened.message}); logging to the terminal only`);
+  return logger;
+}
+
+function logFileTransport(path: string, fileMode: number | undefined): winston.transport {
+  const stream = logFileStream(path, fileMode);
+  const file = new winston.transports.Stream({
+    stream,
+    level: 'debug',
+    format: winston.format.json({ replacer: bigintReplacer }),
+    eol: '\n',
+  });
+  // Each line is written as it comes, so the transport's end is the file's.
+  file.once('finish', () => stream.end());
+  return file;
 }

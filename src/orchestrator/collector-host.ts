@@ -18,9 +18,11 @@ import { LiveCounts } from '../live/live-counts';
 import { JsonlWriter } from '../sink/jsonl-writer';
 import { toJson } from '../sink/json-line';
 import { EventBudget, SUMMARY_MS, type Suppressed } from './event-budget';
+import { WRITE_FAILED } from '../sink/write-faults';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import { PublishPacer } from './publish-pacer';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
+import { reportWriteFaults } from './write-fault-events';
 
 // Counts reach the orchestrator at most as often as the manifest, their one reader while the
 // episode runs, is written, and only when they change: each message wakes the main thread, and
@@ -42,8 +44,22 @@ export async function hostCollector(
   channel: HostChannel,
 ): Promise<void> {
   const control = ControlBlock.attach(setup.controlBuffer);
-  const writer = new JsonlWriter(setup.outputPath, { flushMs: setup.flushMs });
   const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: {} };
+  // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
+  const live = setup.liveBuffer === undefined ? LiveCounts.create() : LiveCounts.attach(setup.liveBuffer);
+  const writer = new JsonlWriter(setup.outputPath, {
+    flushMs: setup.flushMs,
+    onFault: reportWriteFaults({
+      event: (event, fields) => channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields }),
+      log: (level, message, fields) => channel.post({ type: 'log', level, message, fields }),
+      dropped(rows) {
+        counts.rows -= rows;
+        counts.dropped[WRITE_FAILED] = (counts.dropped[WRITE_FAILED] ?? 0) + rows;
+        live.lost(rows);
+      },
+      endEpisode: (reason) => channel.post({ type: 'end_episode', reason }),
+    }),
+  });
   const snapshot = (): CollectorCounts => ({
     rows: counts.rows,
     bytes: writer.bytesWritten,
@@ -73,8 +89,6 @@ export async function hostCollector(
   });
   const publishes = new PublishPacer((topic, value) => channel.post({ type: 'publish', topic, value }));
   const paced = { budget, publishes };
-  // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
-  const live = setup.liveBuffer === undefined ? LiveCounts.create() : LiveCounts.attach(setup.liveBuffer);
   const report = (): void => channel.post({ type: 'counts', counts: snapshot() });
   const ctx = createContext(definition, setup, channel, control, writer, { counts, live, changed: countsChanged, report }, stopController.signal, paced);
   // What the budgets held back is sent (or counted) before the collector's last word.
@@ -160,7 +174,7 @@ function createContext(
         countsChanged();
       },
       writeLines(lines, count) {
-        writer.write(lines);
+        writer.write(lines, count);
         counts.rows += count;
         // The lines carry their own stamps; the batch's hand-over time stands for the last one.
         live.wrote(count, control.monoNs());

@@ -39,7 +39,7 @@ export function startEpisode(config: EpisodeConfig): EpisodeStart {
   const control = ControlBlock.create(sameBoot ? previous.t_mono_origin_ns : undefined, config.collectors.length);
   const repaired = readdirSync(config.runDir)
     .filter((file) => file.endsWith('.jsonl'))
-    .map((file) => repairTornTail(join(config.runDir, file)))
+    .map((file) => repairTornTail(join(config.runDir, file), config.fileMode))
     .filter((tail): tail is TornTail => tail !== null);
   return {
     control,

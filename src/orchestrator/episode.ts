@@ -2,9 +2,9 @@
 // worker per enabled collector, and stop them all on the first of: a signal, --duration, a
 // collector ending the episode (the VM shut down), or every collector having finished. Whatever
 // the stop, every file is flushed and whole and the manifest is written last.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpisodeConfig } from '../config/episode-config';
+import { runDirErrorOf } from '../config/run-dir-check';
 import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
 import { EpisodeControl } from '../live/episode-control';
@@ -14,12 +14,14 @@ import { CollectorSupervisor, countFields } from './collector-supervisor';
 import { openManifest, startEpisode, type EpisodeStart } from './episode-start';
 import { EventLog } from './event-log';
 import { refuseFinishedEpisode } from './finished-episode';
-import { isoOf, readManifest, writeManifest, type Manifest } from './manifest';
+import { isoOf, readManifest, type Manifest } from './manifest';
+import { ManifestKeeper } from './manifest-keeper';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
-import { RunDirLock } from './run-dir-lock';
+import { claimEpisodeFiles, takeRunDir } from './open-run-dir';
 import { recordStart } from './start-events';
 import { watchHeartbeats } from './watch-heartbeats';
 import { stopWithinGrace } from './stop-within-grace';
+import { RUN_DIR_LOST } from './write-fault-events';
 
 export interface EpisodeOptions {
   logger: Logger;
@@ -34,6 +36,11 @@ export interface EpisodeOptions {
   onStarted?: () => void;
   /** Record more of an episode whose run dir says it ended (`--continue`); refused otherwise. */
   continueFinished?: boolean;
+  /**
+   * Called once the run dir is this episode's (checked, locked, the same vm and episode): until
+   * then nothing may be written into it, a log line included, since it may be another episode's.
+   */
+  onRunDirTaken?: () => void;
 }
 
 // A collector that fails as it starts is restarted and may never say it started; the start is
@@ -49,18 +56,24 @@ export interface EpisodeSummary {
 /** Runs the episode to its end; rejects only when it cannot start (the run dir is taken, say). */
 export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions): Promise<EpisodeSummary> {
   const { logger } = options;
-  mkdirSync(config.runDir, { recursive: true });
-  const lock = RunDirLock.acquire(config.runDir);
+  const lock = takeRunDir(config);
   let start: EpisodeStart;
+  let events: EventLog;
   try {
     refuseFinishedEpisode(sameEpisode(readManifest(config.runDir), config), config.runDir, options.continueFinished === true);
     start = startEpisode(config);
+    claimEpisodeFiles(config);
+    events = new EventLog(join(config.runDir, EVENTS_FILE), start.control, config.fileMode, {
+      log: (level, message, fields) => logger.log(level, message, fields),
+      // Later: a fault can come while this setup runs, before the stop machinery below exists.
+      endEpisode: (reason) => queueMicrotask(() => requestStop(reason)),
+    });
   } catch (err) {
     lock.release();
-    throw err;
+    throw runDirErrorOf(err, config.runDir, 'cannot start in');
   }
+  options.onRunDirTaken?.();
   const { control, previous } = start;
-  const events = new EventLog(join(config.runDir, EVENTS_FILE), control);
   const startedMonoNs = control.monoNs();
   const startedWallNs = control.wallNsAt(startedMonoNs);
 
@@ -70,14 +83,15 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   let resolveStopRequested: () => void = () => undefined;
   const stopRequested = new Promise<void>((resolve) => (resolveStopRequested = resolve));
   const hurried = new AbortController();
-  const requestStop = (reason: string, fields: Record<string, unknown> = {}): void => {
+  function requestStop(reason: string, fields: Record<string, unknown> = {}): void {
     if (stopReason !== null) return;
     stopReason = reason;
     events.record('orchestrator', 'stop_requested', { reason, ...fields });
     logger.info(`stopping: ${reason}`);
     control.requestStop(STOP_STATE.stop);
     resolveStopRequested();
-  };
+  }
+  const manifestKeeper = new ManifestKeeper(config.runDir, config.fileMode, events, logger, (code) => requestStop(RUN_DIR_LOST, { code }));
   // Served before any worker starts (see ControlServer.open) and before anything says the
   // episode started, so a run dir whose socket path is taken is refused as cleanly as a busy one.
   let episodeControl: EpisodeControl;
@@ -167,7 +181,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   // the workers' first file creations in a new run dir). A crash of the host loses what is not on
   // disk, rows included (they are not fsynced either); the next rewrite, 5 s on, is durable.
   refreshCollectors();
-  writeManifest(config.runDir, manifest, { durable: false });
+  manifestKeeper.write(manifest, false);
   // Workers boot in threads of their own while this thread finishes its setup; none of their
   // messages is handled before the setup below, which is synchronous, is done.
   for (const supervisor of supervisors) supervisor.start();
@@ -190,7 +204,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   }
   const manifestTimer = setInterval(() => {
     refreshCollectors();
-    writeManifest(config.runDir, manifest);
+    manifestKeeper.write(manifest);
   }, MANIFEST_INTERVAL_MS);
   const heartbeatWatch = watchHeartbeats(supervisors, config.unresponsiveAfterMs, control);
   const durationTimer =
@@ -225,7 +239,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     duration_s: durationS,
     collectors: Object.fromEntries(supervisors.map((s) => [s.config.name, { status: s.status, ...countFields(s.counts()) }])),
   });
-  writeManifest(config.runDir, manifest);
+  manifestKeeper.write(manifest);
   events.close();
   lock.release();
   return {

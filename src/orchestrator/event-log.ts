@@ -1,10 +1,13 @@
 // The single writer of RUN_DIR/events.jsonl. Every collector's events arrive here as messages
 // and the orchestrator's own are recorded directly, so there is one file, one writer and no
 // interleaving of partial lines. Events are rare and are exactly what must survive a crash, so
-// each one is written through at once rather than batched.
+// each one is written through at once rather than batched. A write that fails never throws (the
+// writer holds the events and retries, see jsonl-writer.ts): the log's own write_failed and
+// write_recovered are recorded in it too, stamped when they happened, once it can be written.
 import type { ControlBlock } from '../control/control-block';
 import { toJson } from '../sink/json-line';
 import { JsonlWriter } from '../sink/jsonl-writer';
+import { reportWriteFaults, type WriteFaultSink } from './write-fault-events';
 
 // Events are flushed as they come; the writer's timer only backs that up.
 const BACKSTOP_FLUSH_MS = 1000;
@@ -13,9 +16,20 @@ export class EventLog {
   private readonly writer: JsonlWriter;
   private readonly control: ControlBlock;
 
-  constructor(path: string, control: ControlBlock) {
-    this.writer = new JsonlWriter(path, { flushMs: BACKSTOP_FLUSH_MS });
+  /** `faults` gets the log's own write faults (its events go to the log itself). */
+  constructor(path: string, control: ControlBlock, fileMode: number, faults: Omit<WriteFaultSink, 'event' | 'dropped'>) {
     this.control = control;
+    this.writer = new JsonlWriter(path, {
+      flushMs: BACKSTOP_FLUSH_MS,
+      fileMode,
+      onFault: reportWriteFaults({
+        ...faults,
+        event: (event, fields) => this.record('orchestrator', event, fields),
+        // Events that could not be written and did not fit in what the writer holds: only the
+        // log can still say so.
+        dropped: (events) => faults.log('warn', `${events} events could not be written to ${path} (write_failed)`, { events }),
+      }),
+    });
   }
 
   /**

@@ -2,7 +2,7 @@
 // belong to, the origin every t_mono_ns is relative to, the host boot it was taken on, the
 // config, and per collector what was recorded and what was lost. It is rewritten atomically
 // while the episode runs, so even after a crash it is whole and at most a few seconds old.
-import { readFileSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectorCounts } from '../collectors/contract';
 import type { ControlCounts } from '../live/control-server';
@@ -10,7 +10,8 @@ import type { Labels } from '../live/labels';
 import { MANIFEST_FILE } from '../run-dir-files';
 import { parseExactJson } from '../sink/exact-json';
 import { toJson } from '../sink/json-line';
-import { writeFileAtomic } from './atomic-file';
+import { openOwnFile } from '../sink/own-file';
+import { writeFileAtomic, type AtomicWriteOptions } from './atomic-file';
 
 export interface CollectorRecord extends CollectorCounts {
   kind: string;
@@ -61,7 +62,7 @@ export interface Manifest {
 }
 
 /** Writes the manifest whole; `durable: false` leaves out the fsync (see atomic-file.ts). */
-export function writeManifest(runDir: string, manifest: Manifest, options: { durable?: boolean } = {}): void {
+export function writeManifest(runDir: string, manifest: Manifest, options: AtomicWriteOptions = {}): void {
   writeFileAtomic(join(runDir, MANIFEST_FILE), `${toJson(manifest)}\n`, options);
 }
 
@@ -69,7 +70,13 @@ export function writeManifest(runDir: string, manifest: Manifest, options: { dur
 export function readManifest(runDir: string): Manifest | null {
   let text: string;
   try {
-    text = readFileSync(join(runDir, MANIFEST_FILE), 'utf8');
+    // Never read through a link (see own-file.ts).
+    const { fd } = openOwnFile(join(runDir, MANIFEST_FILE), 'read');
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;

@@ -61,9 +61,10 @@ export function pm2App(summary: VmSummary, repoDir: string): Pm2App {
     instances: 1,
     cwd: repoDir,
     autorestart: true,
-    // A finished episode (3) and a config that cannot work (2) are final; 1 and a death by signal
-    // (which pm2 reports as 0) are worth a retry. 0 cannot mean "finished" here: see EXIT_CODES.
-    stop_exit_codes: [EXIT_CODES.doneUnderPm2, EXIT_CODES.config],
+    // A finished episode (3), a config that cannot work (2) and a run dir lost mid-episode (4) are
+    // final; 1 and a death by signal (which pm2 reports as 0) are worth a retry. 0 cannot mean
+    // "finished" here: see EXIT_CODES.
+    stop_exit_codes: [EXIT_CODES.doneUnderPm2, EXIT_CODES.config, EXIT_CODES.runDirLost],
     kill_timeout: summary.stopGraceMs + STOP_MARGIN_MS,
     exp_backoff_restart_delay: RESTART_BACKOFF_MS,
     min_uptime: MIN_UPTIME_MS,

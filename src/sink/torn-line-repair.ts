@@ -1,7 +1,10 @@
 // After a crash the last line of a JSONL file may be cut short. Gluing the next row onto it would
 // corrupt two rows, so the fragment is moved to `<file>.torn` (kept, never thrown away) and the
-// file is cut back to its last complete line before anything is appended.
-import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+// file is cut back to its last complete line before anything is appended. Neither the file nor
+// `.torn` is ever opened through a link: a planted `x.jsonl -> /etc/shadow` would otherwise be
+// cut short and its tail copied out (see own-file.ts).
+import { closeSync, ftruncateSync, readSync, writeSync } from 'node:fs';
+import { DEFAULT_FILE_MODE, openOwnFile } from './own-file';
 
 // Read the tail in blocks: a torn fragment is at most one batch long, and reading backwards
 // keeps the cost independent of the file's size.
@@ -14,24 +17,33 @@ export interface TornTail {
 }
 
 /** Repairs `path` if its last line is incomplete; returns what was moved aside, or null. */
-export function repairTornTail(path: string): TornTail | null {
+export function repairTornTail(path: string, fileMode = DEFAULT_FILE_MODE): TornTail | null {
   let fd: number;
+  let size: number;
   try {
-    fd = openSync(path, 'r+');
+    ({ fd, sizeBytes: size } = openOwnFile(path, 'update'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
   try {
-    const size = fstatSync(fd).size;
     if (size === 0 || lastByte(fd, size) === 0x0a) return null;
     const keep = lengthUpToLastNewline(fd, size);
     const fragment = Buffer.alloc(size - keep);
     readSync(fd, fragment, 0, fragment.length, keep);
     const tornPath = `${path}.torn`;
-    appendFileSync(tornPath, Buffer.concat([fragment, Buffer.from('\n')]));
+    appendTo(tornPath, Buffer.concat([fragment, Buffer.from('\n')]), fileMode);
     ftruncateSync(fd, keep);
     return { path, tornBytes: fragment.length, tornPath };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function appendTo(path: string, data: Buffer, fileMode: number): void {
+  const { fd } = openOwnFile(path, 'append', fileMode);
+  try {
+    for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
   } finally {
     closeSync(fd);
   }

@@ -33,6 +33,8 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
     episode: 'e1',
     runDir,
     labels: {},
+    fileMode: 0o640,
+    dirMode: 0o750,
     logLevel: 'info',
     stopGraceMs: 3000,
     unresponsiveAfterMs: 10000,
@@ -59,6 +61,8 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
       stop_grace_ms: 3000,
       flush_ms: 100,
       unresponsive_after_ms: 10000,
+      file_mode: '0640',
+      dir_mode: '0750',
       restart: { max_restarts: 5, initial_delay_ms: 500, max_delay_ms: 30000, reset_after_ms: 60000 },
       collectors: {
         guest_agent: {

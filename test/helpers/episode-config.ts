@@ -35,6 +35,8 @@ export function testEpisodeConfig(runDir: string, collectors: TestCollector[], o
     episode: 'ep1',
     runDir,
     labels: {},
+    fileMode: 0o640,
+    dirMode: 0o750,
     logLevel: 'error',
     stopGraceMs: 2000,
     unresponsiveAfterMs: 10_000,

@@ -89,7 +89,7 @@ test('a marker sent between two guest rows is stamped between them', async (t) =
   });
 });
 
-test('vmtel mark: prints the stamp; bad names and labels are refused; exit 4 with nothing recording', async (t) => {
+test('vmtel mark: prints the stamp; bad names and labels are refused; exit 5 with nothing recording', async (t) => {
   const dir = tempDir(t);
   const episode = await startLiveEpisode(t, dir, writeLiveConfig(dir, fixtureEntry('tick', 'ticking')));
   const marked = await runVmtel(t, ['mark', '--run-dir', episode.runDir, '--phase', 'attack', '--label', 'sample=wannacry', '--label', 'stage=1']);
@@ -122,6 +122,6 @@ test('vmtel mark: prints the stamp; bad names and labels are refused; exit 4 wit
   });
   assert.equal(typeof markers[0]!['client_t_mono_ns'], 'number');
   const none = await runVmtel(t, ['mark', '--run-dir', episode.runDir, 'late']);
-  assert.equal(none.code, 4);
+  assert.equal(none.code, 5);
   assert.match(none.stderr, /^vmtel: no vmtel is recording in .*run \(no control socket\) \[VMTEL_NOT_RECORDING\]\n$/);
 });

@@ -34,7 +34,7 @@ test('tap prints the rows of one source as they are written and ends with the ep
   assert.deepEqual(rows.map((r) => r['seq']), rows.map((_, i) => i));
 });
 
-test('tap: an unknown source is named; nothing recording is exit 4', async (t) => {
+test('tap: an unknown source is named; nothing recording is exit 5', async (t) => {
   const dir = tempDir(t);
   const episode = await startLiveEpisode(t, dir, writeLiveConfig(dir, fixtureEntry('tick', 'ticking')));
   const unknown = await runVmtel(t, ['tap', '--run-dir', episode.runDir, '--source', 'nope']);
@@ -43,6 +43,6 @@ test('tap: an unknown source is named; nothing recording is exit 4', async (t) =
   await requestControl(episode.runDir, { op: 'stop', reason: 'done' });
   await withDeadline('vmtel to stop', episode.vmtel.exited, 10_000);
   const none = await runVmtel(t, ['tap', '--run-dir', episode.runDir]);
-  assert.equal(none.code, 4);
+  assert.equal(none.code, 5);
   assert.match(none.stderr, /\[VMTEL_NOT_RECORDING\]/);
 });

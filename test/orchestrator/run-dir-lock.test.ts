@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RunDirLock } from '../../src/orchestrator/run-dir-lock';
@@ -12,34 +12,41 @@ import { tempDir } from '../helpers/temp-dir';
 import { withDeadline } from '../helpers/wait-for';
 
 const LOCK_MODULE = join(__dirname, '..', '..', 'src', 'orchestrator', 'run-dir-lock.js');
-const RACERS = 4;
 const ROUNDS = 3;
-// Far enough ahead that every racer has loaded its code and spins when the instant comes.
-const START_AHEAD_NS = 1_500_000_000n;
+// At one instant to the microsecond, the scheme before this one had two holders in the first round.
+const STALE_ROUNDS = 20;
+// Sent once every racer has loaded its code: far enough ahead that each is spinning when it comes.
+const START_AHEAD_NS = 30_000_000n;
 
-// A racer spins until the start instant (a sleep would wake each at a different moment), tries
-// the lock, says what it got, and holds it until its stdin closes.
+// A racer loads the lock's code, says it is ready, spins until the start instant it is then sent
+// (a sleep would wake each at a different moment), tries the lock, says what it got, and holds it
+// until its stdin closes.
 const RACER = `
 const { RunDirLock } = require(process.argv[1]);
-const startNs = BigInt(process.argv[3]);
-while (process.hrtime.bigint() < startNs);
-let said;
-try { RunDirLock.acquire(process.argv[2]); said = 'took'; } catch (err) { said = err.code ?? String(err); }
-process.stdout.write(said);
-process.stdin.resume();
-process.stdin.on('end', () => process.exit(0));
+process.stdout.write('ready');
+process.stdin.once('data', (chunk) => {
+  const startNs = BigInt(chunk.toString().trim());
+  while (process.hrtime.bigint() < startNs);
+  let said;
+  try { RunDirLock.acquire(process.argv[2]); said = 'took'; } catch (err) { said = err.code ?? String(err); }
+  process.stdout.write(said);
+  process.stdin.on('end', () => process.exit(0));
+});
 `;
 
-async function race(runDir: string): Promise<Array<{ pid: number; said: string }>> {
-  const startNs = process.hrtime.bigint() + START_AHEAD_NS;
+async function race(runDir: string, racerCount: number): Promise<Array<{ pid: number; said: string }>> {
   const racers: ChildProcess[] = [];
   try {
-    for (let i = 0; i < RACERS; i++) {
-      racers.push(spawn(process.execPath, ['-e', RACER, LOCK_MODULE, runDir, String(startNs)], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    for (let i = 0; i < racerCount; i++) {
+      racers.push(spawn(process.execPath, ['-e', RACER, LOCK_MODULE, runDir], { stdio: ['pipe', 'pipe', 'inherit'] }));
     }
+    const firstWord = (racer: ChildProcess) => withDeadline('a racer to say something', once(racer.stdout!, 'data'), 15_000) as Promise<[Buffer]>;
+    await Promise.all(racers.map(firstWord));
+    const startNs = process.hrtime.bigint() + START_AHEAD_NS;
+    for (const racer of racers) racer.stdin!.write(`${startNs}\n`);
     return await Promise.all(
       racers.map(async (racer) => {
-        const [chunk] = (await withDeadline('a racer to say what it got', once(racer.stdout!, 'data'), 15_000)) as [Buffer];
+        const [chunk] = await firstWord(racer);
         return { pid: racer.pid!, said: chunk.toString() };
       }),
     );
@@ -49,18 +56,43 @@ async function race(runDir: string): Promise<Array<{ pid: number; said: string }
   }
 }
 
+function assertOneTook(results: Array<{ pid: number; said: string }>, what: string): number {
+  const took = results.filter((r) => r.said === 'took');
+  assert.equal(took.length, 1, `${what}: ${JSON.stringify(results)}`);
+  assert.deepEqual(
+    results.filter((r) => r.said !== 'took').map((r) => r.said),
+    Array(results.length - 1).fill('VMTEL_RUN_DIR_BUSY'),
+    what,
+  );
+  return took[0]!.pid;
+}
+
 test('of vmtel processes taking one run dir at the same instant, exactly one holds it', async (t) => {
   for (let round = 0; round < ROUNDS; round++) {
     const runDir = tempDir(t);
-    const results = await race(runDir);
-    const took = results.filter((r) => r.said === 'took');
-    assert.equal(took.length, 1, `round ${round}: ${JSON.stringify(results)}`);
-    assert.deepEqual(
-      results.filter((r) => r.said !== 'took').map((r) => r.said),
-      Array(RACERS - 1).fill('VMTEL_RUN_DIR_BUSY'),
-    );
+    assertOneTook(await race(runDir, 4), `round ${round}`);
   }
 });
+
+// The take-over of a dead holder's lock is where two could both win: each reads the dead pid,
+// and a replace (rename) cannot fail on an existing name.
+for (const racerCount of [2, 4]) {
+  test(`${racerCount} processes taking over a dead holder's lock at the same instant, ${STALE_ROUNDS} times: exactly one holds it`, { timeout: 600_000 }, async (t) => {
+    const dir = tempDir(t);
+    for (let round = 0; round < STALE_ROUNDS; round++) {
+      const runDir = join(dir, `run${round}`);
+      mkdirSync(runDir);
+      const gone = spawn('true');
+      await withDeadline('a short-lived process to exit', once(gone, 'exit'), 10_000);
+      writeFileSync(join(runDir, 'vmtel.lock'), `${gone.pid}\n`);
+      const holder = assertOneTook(await race(runDir, racerCount), `round ${round}`);
+      assert.notEqual(holder, gone.pid);
+      // The holder has exited by now and its lock is left, like a crash's: only it may be in it.
+      assert.deepEqual(readdirSync(runDir), ['vmtel.lock'], `round ${round}: nothing but the lock is left`);
+      assert.equal(readFileSync(join(runDir, 'vmtel.lock'), 'utf8'), `${holder}\n`);
+    }
+  });
+}
 
 test("a dead holder's lock is taken over and nothing else is left in the run dir", async (t) => {
   const runDir = tempDir(t);

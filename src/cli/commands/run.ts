@@ -2,11 +2,12 @@
 // the VM ends it. pm2 starts exactly this command.
 import type { Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../../config/load-config';
-import { EXIT_CODES } from '../../errors';
+import { EXIT_CODES, VmtelError } from '../../errors';
 import { closeLogger } from '../../log/close-logger';
 import { createHeldLogger } from '../../log/held-logger';
 import { runEpisode } from '../../orchestrator/episode';
 import { createNewRunDir } from '../../orchestrator/new-run-dir';
+import { RUN_DIR_LOST } from '../../orchestrator/write-fault-events';
 import { LOG_LEVELS } from '../../collectors/contract';
 import { withConfigOption } from '../common-args';
 
@@ -56,8 +57,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
           throw new Error(`--duration: expected a positive number of seconds, at most ${MAX_DURATION_S}, got ${got}`);
         }
         const done = argv['done-exit-code'];
-        if (!Number.isInteger(done) || done < 0 || done > 255 || done === EXIT_CODES.runtime || done === EXIT_CODES.config) {
-          throw new Error(`--done-exit-code: expected an integer 0..255 other than ${EXIT_CODES.runtime} and ${EXIT_CODES.config}, got ${done}`);
+        const reserved: number[] = [EXIT_CODES.runtime, EXIT_CODES.config, EXIT_CODES.runDirLost];
+        if (!Number.isInteger(done) || done < 0 || done > 255 || reserved.includes(done)) {
+          throw new Error(`--done-exit-code: expected an integer 0..255 other than ${reserved.join(', ')}, got ${done}`);
         }
         return true;
       })
@@ -75,20 +77,27 @@ export const runCommand: CommandModule<object, RunArgs> = {
       config = await loadConfig(argv.config, { ...overrides, runDir: createNewRunDir(config.runDir) });
       process.stdout.write(`run_dir ${config.runDir}\n`);
     }
-    // Lines are held while the collectors start (see held-logger.ts).
-    const { logger, release } = createHeldLogger({ level: config.logLevel, runDir: config.runDir });
+    // Lines are held while the collectors start (see held-logger.ts). Nothing reaches the run
+    // dir's vmtel.log before the run dir is known to be this episode's: a refused start (busy,
+    // another episode's, unsafe) writes nothing into it and says why in one line on the terminal.
+    const { logger, release } = createHeldLogger({ level: config.logLevel, runDir: config.runDir, fileMode: config.fileMode });
+    let runDirTaken = false;
     try {
       const summary = await runEpisode(config, {
         logger,
         handleSignals: true,
         onStarted: release,
         continueFinished: argv.continue,
+        onRunDirTaken: () => (runDirTaken = true),
         ...(argv.duration === undefined ? {} : { durationS: argv.duration }),
       });
       const rows = Object.entries(summary.collectors)
         .map(([name, c]) => `${name}=${c.rows}`)
         .join(' ');
       logger.info(`episode stopped (${summary.reason}) after ${summary.durationS.toFixed(1)} s; rows ${rows}`);
+      if (summary.reason === RUN_DIR_LOST) {
+        throw new VmtelError('VMTEL_RUN_DIR_LOST', `run directory ${config.runDir} was removed or became read-only while recording; the episode was stopped (rows ${rows})`);
+      }
       // An episode without a single row is not a success to pass over in silence: every source
       // was missing or gave up, and the lines above say why.
       if (Object.values(summary.collectors).every((c) => c.rows === 0)) {
@@ -96,10 +105,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       }
       process.exitCode = argv['done-exit-code'];
     } catch (err) {
-      logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      // The stack goes to the log file only (debug is below the terminal's level unless asked).
+      if (runDirTaken && !(err instanceof VmtelError)) logger.debug(err instanceof Error ? (err.stack ?? err.message) : String(err));
       throw err;
     } finally {
-      await closeLogger(logger);
+      if (runDirTaken) await closeLogger(logger);
     }
   },
 };
