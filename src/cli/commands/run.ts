@@ -74,7 +74,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     let config = await loadConfig(argv.config, overrides);
     if (argv['new-run-dir']) {
       // Loaded again so that every path relative to the run dir (sockets, outputs) is in the new one.
-      config = await loadConfig(argv.config, { ...overrides, runDir: createNewRunDir(config.runDir) });
+      config = await loadConfig(argv.config, { ...overrides, runDir: createNewRunDir(config.runDir, config.dirMode) });
       process.stdout.write(`run_dir ${config.runDir}\n`);
     }
     // Lines are held while the collectors start (see held-logger.ts). Nothing reaches the run
