@@ -19,6 +19,7 @@ import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import { RunDirLock } from './run-dir-lock';
 import { recordStart } from './start-events';
 import { stopWithinGrace } from './stop-within-grace';
+import { recordWallAnchors } from './wall-anchor-events';
 
 export interface EpisodeOptions {
   logger: Logger;
@@ -70,6 +71,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   const manifest = openManifest(config, start, startedWallNs);
 
   recordStart(events, logger, config, start, manifest.orchestrator_restarts);
+  const stopWallAnchors = recordWallAnchors(events, start.wallAnchor);
 
   let stopReason: string | null = null;
   let resolveStopRequested: () => void = () => undefined;
@@ -188,6 +190,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
 
   await stopWithinGrace(supervisors, config.stopGraceMs, hurried.signal);
   clearInterval(manifestTimer);
+  stopWallAnchors();
   if (options.handleSignals) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
