@@ -38,7 +38,7 @@ export async function hostCollector(
 ): Promise<void> {
   const control = ControlBlock.attach(setup.controlBuffer);
   const writer = new JsonlWriter(setup.outputPath, { flushMs: setup.flushMs });
-  const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: {} };
+  const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: Object.fromEntries((definition.stats ?? []).map((name) => [name, 0])) };
   const snapshot = (): CollectorCounts => ({
     rows: counts.rows,
     bytes: writer.bytesWritten,

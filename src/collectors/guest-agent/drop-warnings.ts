@@ -3,6 +3,7 @@
 // reason at most every DROP_REPORT_INTERVAL_MS, and what is pending when the collector ends.
 import type { CollectorContext } from '../contract';
 import type { DropReason } from './guest-row';
+import { Throttle } from './throttle';
 
 // Often enough to place a burst of bad rows on the timeline, rare enough to cost nothing.
 const DROP_REPORT_INTERVAL_MS = 5000;
@@ -15,34 +16,29 @@ type Reporting = Pick<CollectorContext<unknown>, 'counters' | 'log' | 'emit'>;
 export class DropWarnings {
   private pending = new Map<DropReason, number>();
   private sample: string | undefined;
-  private lastReportMs = -Infinity;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly throttle: Throttle;
 
   constructor(
     private readonly ctx: Reporting,
-    private readonly intervalMs = DROP_REPORT_INTERVAL_MS,
-  ) {}
+    intervalMs = DROP_REPORT_INTERVAL_MS,
+  ) {
+    this.throttle = new Throttle(intervalMs, () => this.report());
+  }
 
   /** Counts one dropped line; `line` is a sample for the report when it was text. */
   drop(reason: DropReason, line?: string): void {
     this.ctx.counters.drop(reason);
     this.pending.set(reason, (this.pending.get(reason) ?? 0) + 1);
     if (this.sample === undefined && line !== undefined) this.sample = JSON.stringify(line.slice(0, SAMPLE_CHARS));
-    if (this.timer !== undefined) return;
-    const waitMs = this.lastReportMs + this.intervalMs - performance.now();
-    if (waitMs <= 0) this.report();
-    // unref'd: the collector reports what is pending itself when it ends.
-    else this.timer = setTimeout(() => this.report(), waitMs).unref();
+    this.throttle.due();
   }
 
   /** Reports what is pending now (the collector is ending). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.report();
+    this.throttle.flush();
   }
 
   private report(): void {
-    this.timer = undefined;
     if (this.pending.size === 0) return;
     const dropped = Object.fromEntries(this.pending);
     const fields = this.sample === undefined ? { dropped } : { dropped, sample: this.sample };
@@ -50,6 +46,5 @@ export class DropWarnings {
     this.ctx.emit('guest_agent_rows_dropped', { dropped });
     this.pending = new Map();
     this.sample = undefined;
-    this.lastReportMs = performance.now();
   }
 }

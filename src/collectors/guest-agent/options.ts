@@ -31,6 +31,16 @@ export const guestAgentOptions = {
     unit: 'seconds',
     doc: 'bytes flowed, then none for this long: guest_agent_stalled',
   },
+  clock_step_threshold_ms: {
+    type: 'number',
+    // Twice the longest delivery delay seen under a minute of host CPU load (105 ms): a late read
+    // is not a step, while a pause, a migration or an NTP jump of a quarter second is.
+    default: 200,
+    min: 0,
+    exclusiveMin: true,
+    unit: 'milliseconds',
+    doc: 'a guest clock that moves this far from its running estimate: guest_agent_clock_step',
+  },
   reconnect: {
     type: 'boolean',
     default: true,

@@ -3,6 +3,7 @@
 // file appears until the process exits. A lab-only source: the guest cannot see its own QEMU.
 import type { CollectorContext, CollectorOutcome } from '../contract';
 import { defineCollector } from '../contract';
+import { TICKER_STATS } from '../sampling/ticker';
 import type { OptionsOf } from '../../config/option-spec';
 import { intervalOption } from '../sampling/interval-option';
 import { sampleEveryTick, type Sample } from '../sampling/sample-loop';
@@ -40,6 +41,7 @@ export function createQemuProcessCollector(procRoot = '/proc') {
     description: 'CPU time per thread and vCPU, memory, faults, context switches and I/O of the QEMU process from /proc',
     options,
     defaultAvailableInDeployment: false,
+    stats: TICKER_STATS,
     run: (ctx) => watchQemuProcess(ctx, procRoot),
   });
 }
