@@ -69,27 +69,22 @@ export class ClockEnvelope {
     return this.leastLagNs === Infinity ? null : this.leastLagNs;
   }
 
-  /**
-   * One row: guest clock `guestNs` read by the host at `readNs` (same unit, host clock) in socket
-   * read number `read`. Returns the estimated lag for this row, never more than its own lag (a
-   * row cannot have been sampled after it was read).
-   */
-  observe(guestNs: number, lagNs: number, read: number, readNs: number): number {
+  /** One row: guest clock `guestNs` read by the host at `readNs` (t_mono_ns) in socket read number `read`. */
+  observe(guestNs: number, lagNs: number, read: number, readNs: number): void {
     const estimate = this.lagAt(guestNs);
     if (estimate === null) {
       this.startSegment(guestNs, [lagNs]);
-      return lagNs;
+      return;
     }
     const deviation = lagNs - estimate;
     // A lag below the estimate is a step only once the envelope rests on windows: before that the
     // first rows' delivery delay (a row held while nothing was connected) is still in it.
     if (deviation > this.thresholdNs || (deviation < -this.thresholdNs && this.line !== null)) {
-      if (this.stepConfirmed(Math.sign(deviation), guestNs, lagNs, read, readNs)) return this.lagAt(guestNs)!;
-      return lagNs < estimate ? lagNs : estimate;
+      this.stepConfirmed(Math.sign(deviation), guestNs, lagNs, read, readNs);
+      return;
     }
     this.pending = null;
     this.addToWindow(guestNs, lagNs);
-    return lagNs < estimate ? lagNs : estimate;
   }
 
   /** How sharply the estimate is defined: the gap from its best evidence to the next best, in ns. */
@@ -112,22 +107,21 @@ export class ClockEnvelope {
     return line === null ? null : { slope: line.slope, spanNs: this.segmentXs.at(-1)! - this.segmentXs[0]! };
   }
 
-  private stepConfirmed(sign: number, guestNs: number, lagNs: number, read: number, readNs: number): boolean {
+  private stepConfirmed(sign: number, guestNs: number, lagNs: number, read: number, readNs: number): void {
     const pending = this.pending;
     if (pending === null || pending.sign !== sign) {
       this.pending = { sign, reads: 1, lastRead: read, leastLagNs: lagNs, firstGuestNs: guestNs, firstReadNs: readNs, lags: [lagNs] };
-      return false;
+      return;
     }
     if (read !== pending.lastRead) pending.reads++;
     pending.lastRead = read;
     pending.lags.push(lagNs);
     if (lagNs < pending.leastLagNs) pending.leastLagNs = lagNs;
-    if (pending.reads < CONFIRM_READS) return false;
+    if (pending.reads < CONFIRM_READS) return;
     const beforeNs = this.lagAt(pending.firstGuestNs)!;
     this.startSegment(pending.firstGuestNs, pending.lags);
     this.pending = null;
     this.onStep({ beforeNs, afterNs: pending.leastLagNs, firstGuestNs: pending.firstGuestNs, firstReadNs: pending.firstReadNs });
-    return true;
   }
 
   private startSegment(guestNs: number, lags: readonly number[]): void {

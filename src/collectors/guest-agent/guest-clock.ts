@@ -2,13 +2,12 @@
 // `t_guest_host_ns`, the host instant (on the t_mono_ns timeline) at which the guest sampled the
 // row: its t_guest_mono_ns plus the running envelope estimate of the guest's monotonic clock
 // against the host's (clock-envelope.ts). It tracks the guest's wall clock the same way for the
-// clock events, and counts the ticks the agent skipped. Per row this is a few float operations:
-// it runs on the hot path, before any event, and allocates nothing but the field's text.
+// clock events, and counts the ticks the agent skipped. Rows completed by one read share its read
+// time, so the read's last row has the least lag of them all: only it feeds the estimates, once
+// per read. Per row there is the estimate's value, the skip check and the field's text.
 import { ClockEnvelope, type ClockStep } from './clock-envelope';
 import { SkippedTicks } from './skipped-ticks';
 
-const FIELD = ',"t_guest_host_ns":';
-const NULL_FIELD = `${FIELD}null`;
 
 export interface ClockEstimate {
   /** Guest wall clock − host wall clock, in ns; null when the agent sends no wall clock. */
@@ -36,15 +35,21 @@ export class GuestClock {
   readonly ticks = new SkippedTicks();
   private read = 0;
   private readNs = 0;
+  // The guest clocks of the current read's last row with a monotonic clock (NaN: none yet).
+  private lastGuestNs = NaN;
+  private lastGuestWallNs = NaN;
   private rows = 0;
   private established = false;
+  // Doubles near 1.7e18 step by 256 ns: the wall offset is good to that, far below its delay.
+  private readonly wallBaseNs: number;
 
   /** `wallBaseNs` is the host's wall clock at t_mono_ns 0 (origin + wall offset). */
   constructor(
-    private readonly wallBaseNs: bigint,
+    wallBaseNs: bigint,
     stepThresholdNs: number,
     private readonly handlers: GuestClockHandlers,
   ) {
+    this.wallBaseNs = Number(wallBaseNs);
     this.mono = new ClockEnvelope(stepThresholdNs, (step) => handlers.step('mono', step, this.mono.uncertaintyNs()));
     this.wall = new ClockEnvelope(stepThresholdNs, (step) => handlers.step('wall', step, this.wall.uncertaintyNs()));
   }
@@ -53,32 +58,42 @@ export class GuestClock {
   begin(tMonoNs: bigint): void {
     this.read++;
     this.readNs = Number(tMonoNs);
+    this.lastGuestNs = NaN;
   }
 
-  /** The `,"t_guest_host_ns":…` member of a row whose parsed object is `value`. */
-  field(value: object): string {
-    const row = value as { t_guest_mono_ns?: unknown; t_guest_wall_ns?: unknown; interval_ns?: unknown };
-    const guestNs = row.t_guest_mono_ns;
-    if (typeof guestNs !== 'number' || !Number.isFinite(guestNs)) return NULL_FIELD;
-    this.rows++;
-    const intervalNs = row.interval_ns;
-    const skipped = this.ticks.row(guestNs, typeof intervalNs === 'number' && intervalNs > 0 ? intervalNs : null);
-    if (skipped > 0) this.handlers.skipped(skipped);
-    const lagNs = this.mono.observe(guestNs, this.readNs - guestNs, this.read, this.readNs);
-    const guestWallNs = row.t_guest_wall_ns;
-    if (typeof guestWallNs === 'number' && Number.isFinite(guestWallNs)) {
-      // Doubles near 1.7e18 step by 256 ns: the wall offset is good to that, far below its delay.
-      this.wall.observe(guestNs, this.readNs - (guestWallNs - Number(this.wallBaseNs)), this.read, this.readNs);
-    }
+  /** The read's rows are all through field(): its least-delayed row updates the estimates. */
+  endRead(): void {
+    const guestNs = this.lastGuestNs;
+    if (Number.isNaN(guestNs)) return;
+    this.mono.observe(guestNs, this.readNs - guestNs, this.read, this.readNs);
+    const guestWallNs = this.lastGuestWallNs;
+    if (!Number.isNaN(guestWallNs)) this.wall.observe(guestNs, this.readNs - (guestWallNs - this.wallBaseNs), this.read, this.readNs);
     if (!this.established && this.mono.windows > 0) {
       this.established = true;
       this.handlers.established(this.estimate(guestNs));
     }
-    return FIELD + Math.round(guestNs + lagNs);
+  }
+
+  /** The text of the `t_guest_host_ns` of a row whose parsed object is `value`: digits or null. */
+  sampledAt(value: object): string {
+    const row = value as { t_guest_mono_ns?: unknown; t_guest_wall_ns?: unknown; interval_ns?: unknown };
+    const guestNs = row.t_guest_mono_ns;
+    if (typeof guestNs !== 'number' || !Number.isFinite(guestNs)) return 'null';
+    this.rows++;
+    const intervalNs = row.interval_ns;
+    const skipped = this.ticks.row(guestNs, typeof intervalNs === 'number' && intervalNs > 0 ? intervalNs : null);
+    if (skipped > 0) this.handlers.skipped(skipped);
+    this.lastGuestNs = guestNs;
+    const guestWallNs = row.t_guest_wall_ns;
+    this.lastGuestWallNs = typeof guestWallNs === 'number' && Number.isFinite(guestWallNs) ? guestWallNs : NaN;
+    // Never after the read: a row cannot have been sampled after it was read.
+    const readLagNs = this.readNs - guestNs;
+    const lagNs = this.mono.lagAt(guestNs) ?? readLagNs;
+    return integerText(Math.round(guestNs + (lagNs < readLagNs ? lagNs : readLagNs)));
   }
 
   /** The estimate at the guest's monotonic time `guestNs` (the latest row's, by default). */
-  estimate(guestNs = this.lastGuestNs()): ClockEstimate {
+  estimate(guestNs = this.ticks.lastGuestNs): ClockEstimate {
     const wallLag = guestNs === null ? null : this.wall.lagAt(guestNs);
     const monoLag = guestNs === null ? null : this.mono.lagAt(guestNs);
     const offsetNs = wallLag === null ? null : -Math.round(wallLag);
@@ -96,10 +111,15 @@ export class GuestClock {
   driftPpm(): { drift_ppm: number | null; mono_drift_ppm: number | null } {
     return { drift_ppm: ppm(this.wall.slope()), mono_drift_ppm: ppm(this.mono.slope()) };
   }
+}
 
-  private lastGuestNs(): number | null {
-    return this.ticks.lastGuestNs;
-  }
+// V8 writes a double beyond 2^31 with its general algorithm, ~130 ns a row here; two small
+// integers (cached, fast) and a slice take ~50. Exact for integers from 1e6 up to 2^53.
+function integerText(ns: number): string {
+  if (ns < 1e6 || ns > Number.MAX_SAFE_INTEGER) return String(ns);
+  const millions = Math.floor(ns / 1e6);
+  const rest = ns - millions * 1e6;
+  return rest >= 100_000 ? `${millions}${rest}` : `${millions}${String(rest).padStart(6, '0')}`;
 }
 
 // A lag that grows by s ns per ns is a guest clock losing s: it gains −s.

@@ -12,8 +12,10 @@ const NEWLINE = 0x0a;
 export interface RowTiming {
   /** A read made at `tMonoNs` begins. */
   begin(tMonoNs: bigint): void;
-  /** The `,"t_guest_host_ns":…` member of the row whose parsed object is `value`. */
-  field(value: object): string;
+  /** The text of the `t_guest_host_ns` of the row whose parsed object is `value`: digits or null. */
+  sampledAt(value: object): string;
+  /** Every row of the read has been through field(). */
+  endRead(): void;
 }
 
 export class RowBatch {
@@ -35,10 +37,16 @@ export class RowBatch {
 
   /** Starts the rows of a read made at `tMonoNs` (wall time `tWallNs`). */
   begin(tMonoNs: bigint, tWallNs: bigint): void {
-    this.head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${tWallNs}${this.tag}`;
+    // Up to the row's own value: every row's head ends with its sample time.
+    this.head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${tWallNs}${this.tag},"t_guest_host_ns":`;
     this.timing.begin(tMonoNs);
     this.lines = '';
     this.count = 0;
+  }
+
+  /** Every line of the read has been added. */
+  end(): void {
+    this.timing.endRead();
   }
 
   /** Adds the complete lines in `buf[start, end)`; each ends in "\n". */
@@ -64,9 +72,9 @@ export class RowBatch {
       this.onDrop(value.reason, line);
       return;
     }
-    const head = this.head + this.timing.field(value);
-    // A plain row (the common case) is the head, ",", then the guest's text after its "{".
-    this.lines += isPlainRow(line, value) ? `${head},${line.slice(1)}\n` : spliceGuestRow(line, value, head);
+    const sampledAt = this.timing.sampledAt(value);
+    // A plain row (the common case) is the head, its sample time, ",", then the guest's text after its "{".
+    this.lines += isPlainRow(line, value) ? `${this.head}${sampledAt},${line.slice(1)}\n` : spliceGuestRow(line, value, this.head + sampledAt);
     this.count++;
   }
 }

@@ -78,6 +78,7 @@ export class GuestSession {
     this.silence.bytes(tMonoNs);
     this.batch.begin(tMonoNs, control.wallNsAt(tMonoNs));
     this.framer.push(chunk);
+    this.batch.end();
     if (this.batch.count === 0) return;
     rows.writeLines(this.batch.lines, this.batch.count);
     this.rows += this.batch.count;

@@ -10,9 +10,9 @@ const TAG = ',"source":"guest_agent","available_in_deployment":true';
 const HEAD = `{"t_mono_ns":5,"t_wall_ns":6${TAG}`;
 const MAX_DEPTH = 32;
 // Each row's sample time, numbered in order, so a row given another row's field shows.
-function numberedTiming(): { begin(): void; field(): string } {
+function numberedTiming(): { begin(): void; sampledAt(): string; endRead(): void } {
   let rows = 0;
-  return { begin: () => undefined, field: () => `,"t_guest_host_ns":${++rows}` };
+  return { begin: () => undefined, sampledAt: () => String(++rows), endRead: () => undefined };
 }
 
 // One of each kind of line a read can hold; the plain ones are the common case.
@@ -43,7 +43,7 @@ function linePerLine(lines: readonly string[]): { rows: string; count: number; d
     const value = guestObject(line, MAX_DEPTH);
     if (value instanceof RowDrop) drops.push(value.reason);
     else if (value !== null) {
-      rows += spliceGuestRow(line, value, HEAD + timing.field());
+      rows += spliceGuestRow(line, value, `${HEAD},"t_guest_host_ns":${timing.sampledAt()}`);
       count++;
     }
   }
