@@ -69,6 +69,23 @@ export class ClockEnvelope {
     return this.leastLagNs === Infinity ? null : this.leastLagNs;
   }
 
+  /**
+   * The lag to place a row by: the estimate, or the row's own lag when that is less (a row cannot
+   * have been sampled after it was read), or, for a row that agrees with a step already seen in an
+   * earlier read, the step's lag: that row confirms it. (The first row after a step is placed by
+   * the estimate before it: it cannot be told from a late row until a second read agrees.)
+   */
+  rowLag(guestNs: number, rowLagNs: number, read: number): number {
+    const estimate = this.lagAt(guestNs);
+    if (estimate === null) return rowLagNs;
+    const pending = this.pending;
+    const deviation = rowLagNs - estimate;
+    if (pending !== null && read !== pending.lastRead && Math.sign(deviation) === pending.sign && Math.abs(deviation) > this.thresholdNs) {
+      return Math.min(pending.leastLagNs, rowLagNs);
+    }
+    return estimate < rowLagNs ? estimate : rowLagNs;
+  }
+
   /** One row: guest clock `guestNs` read by the host at `readNs` (t_mono_ns) in socket read number `read`. */
   observe(guestNs: number, lagNs: number, read: number, readNs: number): void {
     const estimate = this.lagAt(guestNs);

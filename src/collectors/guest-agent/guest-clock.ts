@@ -86,10 +86,7 @@ export class GuestClock {
     this.lastGuestNs = guestNs;
     const guestWallNs = row.t_guest_wall_ns;
     this.lastGuestWallNs = typeof guestWallNs === 'number' && Number.isFinite(guestWallNs) ? guestWallNs : NaN;
-    // Never after the read: a row cannot have been sampled after it was read.
-    const readLagNs = this.readNs - guestNs;
-    const lagNs = this.mono.lagAt(guestNs) ?? readLagNs;
-    return integerText(Math.round(guestNs + (lagNs < readLagNs ? lagNs : readLagNs)));
+    return integerText(Math.round(guestNs + this.mono.rowLag(guestNs, this.readNs - guestNs, this.read)));
   }
 
   /** The estimate at the guest's monotonic time `guestNs` (the latest row's, by default). */

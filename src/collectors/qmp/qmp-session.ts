@@ -5,6 +5,7 @@ import type { CollectorContext } from '../contract';
 import type { ExactJson } from '../../sink/exact-json';
 import { tickFields, ticks, type Tick } from '../sampling/ticker';
 import type { BlockstatsDeltas } from './blockstats-deltas';
+import type { EmptyQueries } from './empty-queries';
 import type { QmpOptions } from './options';
 import { QmpClosedError, type QmpConnection } from './qmp-connection';
 import type { QmpError } from './qmp-message';
@@ -18,6 +19,7 @@ export interface PollState {
   queries: QuerySet;
   vcpus: VcpuThreadPublisher;
   blockstats: BlockstatsDeltas;
+  empty: EmptyQueries;
 }
 
 export type SessionEnd = { reason: 'stopped' } | { reason: 'vm_shutdown' | 'qmp_closed'; detail: string };
@@ -80,6 +82,7 @@ async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState
       ctx.counters.add('errors');
     }
   });
+  state.empty.poll(results, sentMonoNs);
   const errorFields = Object.keys(errors).length > 0 ? { errors } : {};
   ctx.rows.write({ ...tickFields(tick), poll_ns: pollNs, results, ...errorFields }, sentMonoNs);
 }
