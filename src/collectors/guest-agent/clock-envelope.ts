@@ -2,7 +2,7 @@
 // minus guest clock. Delivery delay only adds to a lag, so the least-delayed rows carry the truth:
 // each ENVELOPE_WINDOW_NS of guest time keeps its least lag, and the lower envelope of the last
 // FIT_WINDOWS of those (lower-envelope.ts) follows the guest's drift. A lag that leaves the
-// estimate by more than the threshold, in rows from CONFIRM_READS different socket reads, is a
+// estimate by more than the threshold in CONFIRM_READS socket reads running is a
 // step of the guest clock (a pause, a migration, an NTP jump): the estimate starts over from it.
 // Rows completed by one read never confirm each other, since a host that read late (vmtel
 // stalled under load) delays all of them at once, while a step moves every later row.
@@ -16,8 +16,10 @@ const FIT_WINDOWS = 30;
 // A slope from a few windows is mostly their delays: extrapolated, 2 ms of noise over 4 s is
 // 500 ppm. Below 20 s of windows the segment's least lag is used (a drift of 50 ppm costs 1 ms).
 const MIN_FIT_WINDOWS = 10;
-// A single late read cannot make a step; two reads that agree can (a step is seen one tick late).
-const CONFIRM_READS = 2;
+// A late read or two cannot make a step; three reads that agree can (a step is seen two ticks
+// late). Two were fooled on a starved TCG guest, whose agent was held between reading its clock
+// and writing the row for longer than the threshold, two rows running.
+const CONFIRM_READS = 3;
 
 export interface ClockStep {
   /** The lag the estimate gave before the step, and the one it rests on after, in ns. */
@@ -135,10 +137,10 @@ export class ClockEnvelope {
     pending.lags.push(lagNs);
     if (lagNs < pending.leastLagNs) pending.leastLagNs = lagNs;
     if (pending.reads < CONFIRM_READS) return;
-    const beforeNs = this.lagAt(pending.firstGuestNs)!;
+    // Said before the estimate starts over, so the handler still sees the estimate before the step.
+    this.onStep({ beforeNs: this.lagAt(pending.firstGuestNs)!, afterNs: pending.leastLagNs, firstGuestNs: pending.firstGuestNs, firstReadNs: pending.firstReadNs });
     this.startSegment(pending.firstGuestNs, pending.lags);
     this.pending = null;
-    this.onStep({ beforeNs, afterNs: pending.leastLagNs, firstGuestNs: pending.firstGuestNs, firstReadNs: pending.firstReadNs });
   }
 
   private startSegment(guestNs: number, lags: readonly number[]): void {

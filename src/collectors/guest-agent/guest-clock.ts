@@ -50,8 +50,15 @@ export class GuestClock {
     private readonly handlers: GuestClockHandlers,
   ) {
     this.wallBaseNs = Number(wallBaseNs);
-    this.mono = new ClockEnvelope(stepThresholdNs, (step) => handlers.step('mono', step, this.mono.uncertaintyNs()));
-    this.wall = new ClockEnvelope(stepThresholdNs, (step) => handlers.step('wall', step, this.wall.uncertaintyNs()));
+    // A step before the first window closes: the estimate before it is the one at connect.
+    this.mono = new ClockEnvelope(stepThresholdNs, (step) => {
+      this.establish(step.firstGuestNs);
+      handlers.step('mono', step, this.mono.uncertaintyNs());
+    });
+    this.wall = new ClockEnvelope(stepThresholdNs, (step) => {
+      this.establish(step.firstGuestNs);
+      handlers.step('wall', step, this.wall.uncertaintyNs());
+    });
   }
 
   /** A socket read at `tMonoNs`: the rows that follow, until the next call, were read then. */
@@ -68,10 +75,14 @@ export class GuestClock {
     this.mono.observe(guestNs, this.readNs - guestNs, this.read, this.readNs);
     const guestWallNs = this.lastGuestWallNs;
     if (!Number.isNaN(guestWallNs)) this.wall.observe(guestNs, this.readNs - (guestWallNs - this.wallBaseNs), this.read, this.readNs);
-    if (!this.established && this.mono.windows > 0) {
-      this.established = true;
-      this.handlers.established(this.estimate(guestNs));
-    }
+    if (this.mono.windows > 0) this.establish(guestNs);
+  }
+
+  // guest_agent_clock at connect, once: the estimate at guest time `guestNs`.
+  private establish(guestNs: number): void {
+    if (this.established) return;
+    this.established = true;
+    this.handlers.established(this.estimate(guestNs));
   }
 
   /** The text of the `t_guest_host_ns` of a row whose parsed object is `value`: digits or null. */

@@ -33,9 +33,9 @@ export const guestAgentOptions = {
   },
   clock_step_threshold_ms: {
     type: 'number',
-    // Twice the longest delivery delay seen under a minute of host CPU load (105 ms): a late read
-    // is not a step, while a pause, a migration or an NTP jump of a quarter second is.
-    default: 200,
+    // Over twice the longest delivery delay seen on a 2-core TCG host under full CPU load (p99
+    // 86–217 ms): a late row is not a step, while a pause or an NTP jump of half a second is.
+    default: 500,
     min: 0,
     exclusiveMin: true,
     unit: 'milliseconds',
