@@ -54,7 +54,8 @@ function writeConfig(dir: string, runDir: string, tap: string | undefined): stri
   const net = tap === undefined ? '' : `  net:\n    interface: ${tap}\n    interval_ms: ${POLL_MS}\n`;
   writeFileSync(
     path,
-    `vm: vmtel-test\nepisode: e2e\nrun_dir: ${runDir}\nlog_level: warn\ncollectors:\n  guest_agent:\n` +
+    // The pause here is two polls, about 0.5 s: a step the collector must see at a threshold below it.
+    `vm: vmtel-test\nepisode: e2e\nrun_dir: ${runDir}\nlog_level: warn\ncollectors:\n  guest_agent:\n    clock_step_threshold_ms: 200\n` +
       `  qmp:\n    interval_ms: ${POLL_MS}\n  qemu_process:\n    interval_ms: ${POLL_MS}\n  host:\n    interval_ms: 500\n${net}`,
   );
   return path;

@@ -21,6 +21,13 @@ const MIN_FIT_WINDOWS = 10;
 // and writing the row for longer than the threshold, two rows running.
 const CONFIRM_READS = 3;
 
+export interface ClockEnvelopeHandlers {
+  /** A step is confirmed; the estimate is still the one before it. */
+  stepSeen(): void;
+  /** The step, said once the estimate after it rests on a window (or the connection ends). */
+  step(step: ClockStep): void;
+}
+
 export interface ClockStep {
   /** The lag the estimate gave before the step, and the one it rests on after, in ns. */
   beforeNs: number;
@@ -60,15 +67,33 @@ export class ClockEnvelope {
   private segmentYs: number[] = [];
   private readonly endedSegments: Array<{ slope: number; spanNs: number }> = [];
 
+  // A step confirmed, said once the estimate after it rests on a window of its own (the rows
+  // right after a step are often the most delayed: a resumed guest catches up).
+  private unsaid: Omit<ClockStep, 'afterNs'> | null = null;
+
   constructor(
     private readonly thresholdNs: number,
-    private readonly onStep: (step: ClockStep) => void,
+    private readonly handlers: ClockEnvelopeHandlers,
   ) {}
 
-  /** The estimated lag at guest time `guestNs`, or null before the first row. */
+  /**
+   * The estimated lag at guest time `guestNs`, or null before the first row. Before a fit, the
+   * least lag of the windows a fit would hold (the last minute), so a shift below the threshold is
+   * followed within that minute rather than never.
+   */
   lagAt(guestNs: number): number | null {
     if (this.line !== null) return lagAt(this.line, guestNs);
-    return this.leastLagNs === Infinity ? null : this.leastLagNs;
+    let least = this.windowLeastLagNs;
+    for (const lag of this.ys) if (lag < least) least = lag;
+    return least === Infinity ? null : least;
+  }
+
+  /** Says a step still waiting for its first window (the connection ends). */
+  flush(): void {
+    const unsaid = this.unsaid;
+    if (unsaid === null) return;
+    this.unsaid = null;
+    this.handlers.step({ ...unsaid, afterNs: this.lagAt(unsaid.firstGuestNs)! });
   }
 
   /**
@@ -137,8 +162,10 @@ export class ClockEnvelope {
     pending.lags.push(lagNs);
     if (lagNs < pending.leastLagNs) pending.leastLagNs = lagNs;
     if (pending.reads < CONFIRM_READS) return;
-    // Said before the estimate starts over, so the handler still sees the estimate before the step.
-    this.onStep({ beforeNs: this.lagAt(pending.firstGuestNs)!, afterNs: pending.leastLagNs, firstGuestNs: pending.firstGuestNs, firstReadNs: pending.firstReadNs });
+    // Seen before the estimate starts over, so the handler still sees the estimate before the step.
+    this.flush();
+    this.handlers.stepSeen();
+    this.unsaid = { beforeNs: this.lagAt(pending.firstGuestNs)!, firstGuestNs: pending.firstGuestNs, firstReadNs: pending.firstReadNs };
     this.startSegment(pending.firstGuestNs, pending.lags);
     this.pending = null;
   }
@@ -183,5 +210,6 @@ export class ClockEnvelope {
     if (this.xs.length >= MIN_FIT_WINDOWS) this.line = lowerEnvelope(this.xs, this.ys) ?? this.line;
     this.windowStartNs = nextStartNs;
     this.windowLeastLagNs = Infinity;
+    this.flush();
   }
 }

@@ -53,6 +53,7 @@ export function clockEvents(ctx: Reporting, clockOf: () => GuestClock): ClockEve
       skips.due();
     },
     end(clock) {
+      clock.finish();
       skips.flush();
       const estimate = clock.estimate();
       if (estimate.rows > 0) ctx.emit('guest_agent_clock', { phase: 'end', ...estimate, ...clock.driftPpm() });

@@ -51,14 +51,13 @@ export class GuestClock {
   ) {
     this.wallBaseNs = Number(wallBaseNs);
     // A step before the first window closes: the estimate before it is the one at connect.
-    this.mono = new ClockEnvelope(stepThresholdNs, (step) => {
-      this.establish(step.firstGuestNs);
-      handlers.step('mono', step, this.mono.uncertaintyNs());
-    });
-    this.wall = new ClockEnvelope(stepThresholdNs, (step) => {
-      this.establish(step.firstGuestNs);
-      handlers.step('wall', step, this.wall.uncertaintyNs());
-    });
+    const envelope = (clock: 'mono' | 'wall'): ClockEnvelope =>
+      new ClockEnvelope(stepThresholdNs, {
+        stepSeen: () => this.establish(this.ticks.lastGuestNs ?? 0),
+        step: (step) => handlers.step(clock, step, (clock === 'mono' ? this.mono : this.wall).uncertaintyNs()),
+      });
+    this.mono = envelope('mono');
+    this.wall = envelope('wall');
   }
 
   /** A socket read at `tMonoNs`: the rows that follow, until the next call, were read then. */
@@ -113,6 +112,12 @@ export class GuestClock {
       mono_uncertainty_ns: roundOrNull(this.mono.uncertaintyNs()),
       rows: this.rows,
     };
+  }
+
+  /** The connection ended: steps still waiting for a window are said now. */
+  finish(): void {
+    this.mono.flush();
+    this.wall.flush();
   }
 
   /** How fast the guest's clocks gain on the host's over the connection, in ppm (null: too short). */
