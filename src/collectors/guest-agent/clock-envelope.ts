@@ -100,7 +100,7 @@ export class ClockEnvelope {
    * The lag to place a row by: the estimate, or the row's own lag when that is less (a row cannot
    * have been sampled after it was read), or, for a row that agrees with a step already seen in an
    * earlier read, the step's lag: that row confirms it. (The first row after a step is placed by
-   * the estimate before it: it cannot be told from a late row until a second read agrees.)
+   * the estimate before it: it cannot be told from a late row until later reads agree.)
    */
   rowLag(guestNs: number, rowLagNs: number, read: number): number {
     const estimate = this.lagAt(guestNs);
@@ -133,7 +133,7 @@ export class ClockEnvelope {
 
   /** How sharply the estimate is defined: the gap from its best evidence to the next best, in ns. */
   uncertaintyNs(): number | null {
-    if (this.line !== null) return this.line.secondResidualNs;
+    if (this.line !== null) return this.line.nextResidualNs;
     return this.secondLeastLagNs === Infinity ? null : this.secondLeastLagNs - this.leastLagNs;
   }
 

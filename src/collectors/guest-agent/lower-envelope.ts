@@ -13,8 +13,8 @@ export interface EnvelopeLine {
   y0Ns: number;
   /** d(lag)/dx: ns of lag per ns of guest time. */
   slope: number;
-  /** The second-smallest distance of a point above the line (the smallest is 0), in ns. */
-  secondResidualNs: number;
+  /** The smallest distance above the line of a point it does not rest on, in ns (0: none). */
+  nextResidualNs: number;
 }
 
 /**
@@ -40,8 +40,13 @@ export function lowerEnvelope(xsNs: readonly number[], ysNs: readonly number[]):
   const a = hull[edge]!;
   const b = hull[edge + 1]!;
   const slopeMsPerS = (y[b]! - y[a]!) / (x[b]! - x[a]!);
-  const residuals = x.map((xi, i) => y[i]! - y[a]! - slopeMsPerS * (xi - x[a]!)).sort((p, q) => p - q);
-  return { x0Ns: xsNs[a]!, y0Ns: ysNs[a]!, slope: slopeMsPerS / 1e3, secondResidualNs: Math.max(0, residuals[1]!) * NS_PER_MS };
+  // The line rests on points a and b; the next-best evidence is the closest of the others.
+  let nextResidual = Infinity;
+  x.forEach((xi, i) => {
+    if (i !== a && i !== b) nextResidual = Math.min(nextResidual, y[i]! - y[a]! - slopeMsPerS * (xi - x[a]!));
+  });
+  const nextResidualNs = nextResidual === Infinity ? 0 : Math.max(0, nextResidual) * NS_PER_MS;
+  return { x0Ns: xsNs[a]!, y0Ns: ysNs[a]!, slope: slopeMsPerS / 1e3, nextResidualNs };
 }
 
 // > 0 when o → a → b turns left (b is above the line through o and a).
