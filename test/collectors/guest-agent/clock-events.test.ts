@@ -57,7 +57,10 @@ test('guest_agent_clock, _clock_step and _ticks_skipped carry exactly the docume
   const guestNs = readJsonl(vmtel.outputPath).map((row) => Number(row['t_guest_mono_ns']));
   const skipped = guestNs.slice(1).reduce((sum, ns, i) => sum + Math.max(0, Math.round((ns - guestNs[i]!) / Number(INTERVAL_NS)) - 1), 0);
   assert.ok(skipped >= 2, `${skipped} ticks skipped in the rows`);
-  assert.deepEqual(eventFields(vmtel, 'guest_agent_ticks_skipped'), [{ skipped, interval_ns: Number(INTERVAL_NS), interval_source: 'agent' }]);
+  // A loaded machine may space the rows wider than the interval too: more skips, summed in events.
+  const skipEvents = eventFields(vmtel, 'guest_agent_ticks_skipped');
+  assert.ok(skipEvents.every((e) => e['interval_ns'] === Number(INTERVAL_NS) && e['interval_source'] === 'agent'));
+  assert.equal(skipEvents.reduce((sum, e) => sum + Number(e['skipped']), 0), skipped);
   const outcome = vmtel.outcome();
   assert.ok(outcome?.type === 'stopped');
   assert.equal(outcome.counts.stats['skipped_ticks'], skipped);
