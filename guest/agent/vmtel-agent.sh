@@ -111,7 +111,7 @@ sample() {
   case $tasks in */*) ;; *) tasks=null/null ;; esac
   set -- "$proc"/[0-9]*
   read_net
-  row="{\"seq\":$seq,\"t_guest_mono_ns\":$mono_ns,\"t_guest_wall_ns\":$wall_ns"
+  row="{\"seq\":$seq,\"t_guest_mono_ns\":$mono_ns,\"t_guest_wall_ns\":$wall_ns,\"interval_ns\":$interval_ns"
   row="$row,\"cpu_user_jiffies\":${cpu_user:-null},\"cpu_nice_jiffies\":${cpu_nice:-null},\"cpu_system_jiffies\":${cpu_system:-null},\"cpu_idle_jiffies\":${cpu_idle:-null}"
   row="$row,\"cpu_iowait_jiffies\":${cpu_iowait:-null},\"cpu_irq_jiffies\":${cpu_irq:-null},\"cpu_softirq_jiffies\":${cpu_softirq:-null},\"cpu_steal_jiffies\":${cpu_steal:-null}"
   row="$row,\"mem_total_kb\":${mem_total:-null},\"mem_available_kb\":${mem_available:-null}"

@@ -18,6 +18,8 @@ const ACCEL = 'tcg';
 const MEMORY_MB = 256;
 // QEMU's last words on stderr are kept for the error when it dies.
 const STDERR_TAIL_CHARS = 2000;
+// dist/scripts/vm/ -> the checkout's scripts/vm/tap-up.sh, which QEMU runs to bring the tap up.
+const TAP_UP_SCRIPT = join(__dirname, '..', '..', '..', 'scripts', 'vm', 'tap-up.sh');
 
 export interface TestVmPaths {
   runDir: string;
@@ -31,7 +33,10 @@ export interface TestVmPaths {
 export interface LaunchOptions {
   /** Seconds between agent rows (VMTEL_AGENT_INTERVAL_S in the guest); fractions allowed. */
   agentIntervalS?: number;
-  /** A tap device QEMU creates (root and /dev/net/tun needed) for the guest's virtio NIC, eth0. */
+  /**
+   * A tap device QEMU creates (root and /dev/net/tun needed) for the guest's virtio NIC, eth0, and
+   * brings up on the host side (scripts/vm/tap-up.sh).
+   */
   tapInterface?: string;
 }
 
@@ -87,7 +92,7 @@ function qemuArgs(image: TestVmImage, paths: TestVmPaths, options: LaunchOptions
     // No NIC unless asked: QEMU's default one would need a network backend for nothing.
     options.tapInterface === undefined
       ? []
-      : ['-netdev', `tap,id=net0,ifname=${options.tapInterface},script=no,downscript=no`, '-device', 'virtio-net-pci,netdev=net0'],
+      : ['-netdev', `tap,id=net0,ifname=${options.tapInterface},script=${TAP_UP_SCRIPT},downscript=no`, '-device', 'virtio-net-pci,netdev=net0'],
   ].flat();
 }
 

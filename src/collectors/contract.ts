@@ -92,6 +92,11 @@ export interface CollectorDefinition<S extends OptionSchema = OptionSchema> {
   /** Output file name when the config names none; otherwise `telemetry-<name>.jsonl`. */
   readonly defaultOutput?: string;
   readonly defaultAvailableInDeployment: boolean;
+  /**
+   * The figures the collector reports in `stats`, each present from its start with 0, so "none"
+   * can be told from "not counted". Each is documented with the collector.
+   */
+  readonly stats?: readonly string[];
   run(ctx: CollectorContext<OptionsOf<S>>): Promise<CollectorOutcome>;
 }
 

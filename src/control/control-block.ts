@@ -2,8 +2,11 @@
 // stamp on one timeline without a message round trip.
 // Int32 slot 0 is the stop flag (Atomics can wait/notify only on Int32/BigInt64 slots);
 // BigInt64 slot 1 holds the monotonic origin, written once before any worker starts;
-// BigInt64 slot 2 holds wall − monotonic, so wall stamps are anchor + monotonic delta and never
-// jump inside an episode even when NTP steps the wall clock.
+// BigInt64 slot 2 holds wall − monotonic (wall-anchor.ts measures it with its error), so wall
+// stamps are anchor + monotonic delta and never jump inside an episode even when NTP steps the
+// wall clock.
+import { measureWallAnchor } from './wall-anchor';
+
 const STOP_INDEX = 0;
 const ORIGIN_INDEX = 1;
 const WALL_OFFSET_INDEX = 2;
@@ -23,7 +26,7 @@ export class ControlBlock {
   private readonly heartbeats: BigInt64Array;
   /** The episode's origin on CLOCK_MONOTONIC, in ns; every `t_mono_ns` is relative to it. */
   readonly originNs: bigint;
-  /** Host wall clock minus CLOCK_MONOTONIC, in ns, sampled once when the process started. */
+  /** Host wall clock minus CLOCK_MONOTONIC, in ns, measured once when the process started. */
   readonly wallOffsetNs: bigint;
 
   private constructor(buffer: SharedArrayBuffer) {
@@ -37,13 +40,17 @@ export class ControlBlock {
 
   /**
    * A new block for this process; `originNs` is reused when an episode continues after a crash.
-   * `heartbeatSlots`: one per collector of the episode.
+   * `wallOffsetNs` is the anchor's offset (measured here when not given); `heartbeatSlots`: one
+   * per collector of the episode.
    */
-  static create(originNs: bigint = process.hrtime.bigint(), heartbeatSlots = 0): ControlBlock {
+  static create(
+    originNs: bigint = process.hrtime.bigint(),
+    { wallOffsetNs = measureWallAnchor().offsetNs, heartbeatSlots = 0 }: { wallOffsetNs?: bigint; heartbeatSlots?: number } = {},
+  ): ControlBlock {
     const buffer = new SharedArrayBuffer(HEARTBEATS_OFFSET + 8 * heartbeatSlots);
     const clocks = new BigInt64Array(buffer);
     Atomics.store(clocks, ORIGIN_INDEX, originNs);
-    Atomics.store(clocks, WALL_OFFSET_INDEX, sampleWallOffsetNs());
+    Atomics.store(clocks, WALL_OFFSET_INDEX, wallOffsetNs);
     return new ControlBlock(buffer);
   }
 
@@ -120,15 +127,4 @@ function abortPromise(signal: AbortSignal): Promise<void> {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
-}
-
-// Brackets one wall reading between two monotonic readings and keeps the midpoint, so the offset
-// is good to about a microsecond. performance.timeOrigin + now() has microsecond resolution where
-// Date.now() has only milliseconds.
-function sampleWallOffsetNs(): bigint {
-  const before = process.hrtime.bigint();
-  const wallMs = performance.timeOrigin + performance.now();
-  const after = process.hrtime.bigint();
-  const wallNs = BigInt(Math.round(wallMs * 1e3)) * 1000n;
-  return wallNs - (before + (after - before) / 2n);
 }

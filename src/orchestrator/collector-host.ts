@@ -44,7 +44,7 @@ export async function hostCollector(
   channel: HostChannel,
 ): Promise<void> {
   const control = ControlBlock.attach(setup.controlBuffer);
-  const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: {} };
+  const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: Object.fromEntries((definition.stats ?? []).map((name) => [name, 0])) };
   // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
   const live = setup.liveBuffer === undefined ? LiveCounts.create() : LiveCounts.attach(setup.liveBuffer);
   const writer = new JsonlWriter(setup.outputPath, {

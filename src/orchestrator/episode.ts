@@ -22,6 +22,7 @@ import { recordStart } from './start-events';
 import { watchHeartbeats } from './watch-heartbeats';
 import { stopWithinGrace } from './stop-within-grace';
 import { RUN_DIR_LOST } from './write-fault-events';
+import { recordWallAnchors } from './wall-anchor-events';
 
 export interface EpisodeOptions {
   logger: Logger;
@@ -112,6 +113,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   }
 
   recordStart(events, logger, config, start, manifest.orchestrator_restarts);
+  const stopWallAnchors = recordWallAnchors(events, start.wallAnchor);
 
   const shared = new Map<string, unknown>();
   const notYetStarted = new Set(config.collectors.filter((c) => c.enabled).map((c) => c.name));
@@ -219,6 +221,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   clearInterval(manifestTimer);
   // Markers keep arriving while the workers stop; they belong to the episode.
   await episodeControl.close();
+  stopWallAnchors();
   if (options.handleSignals) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

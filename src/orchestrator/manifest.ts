@@ -23,6 +23,14 @@ export interface CollectorRecord extends CollectorCounts {
   last_reason: string | null;
 }
 
+/** t_wall_ns = CLOCK_MONOTONIC + offset_ns, right to ± uncertainty_ns (docs/collectors/guest-agent.md, Time). */
+export interface WallAnchorRecord {
+  offset_ns: bigint;
+  uncertainty_ns: bigint;
+  /** How it was measured: `ms_edge_bracket`, a millisecond edge of the wall clock between two monotonic reads. */
+  method: string;
+}
+
 /** One start of the orchestrator process on this episode (the first, then one per restart). */
 export interface OrchestratorStart {
   pid: number;
@@ -31,6 +39,8 @@ export interface OrchestratorStart {
   /** Timeline segment: grows when the host rebooted and a new origin had to be taken. */
   segment: number;
   t_mono_origin_ns: bigint;
+  /** The anchor of the t_wall_ns this start wrote. */
+  wall_anchor: WallAnchorRecord;
 }
 
 export interface Manifest {
@@ -46,6 +56,8 @@ export interface Manifest {
   segment: number;
   started_wall_ns: bigint;
   started_at: string;
+  /** The anchor of the latest start, the one whose stamps are being written. */
+  wall_anchor: WallAnchorRecord;
   stopped_wall_ns: bigint | null;
   stopped_at: string | null;
   stop_reason: string | null;
@@ -85,6 +97,8 @@ export function readManifest(runDir: string): Manifest | null {
   // Small origins (a freshly booted host) parse as numbers; every reader expects bigint.
   manifest.t_mono_origin_ns = BigInt(manifest.t_mono_origin_ns);
   manifest.started_wall_ns = BigInt(manifest.started_wall_ns);
+  // Absent in a manifest written before the anchor was recorded.
+  if (manifest.wall_anchor !== undefined) manifest.wall_anchor.uncertainty_ns = BigInt(manifest.wall_anchor.uncertainty_ns);
   return manifest;
 }
 

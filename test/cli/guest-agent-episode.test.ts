@@ -31,12 +31,13 @@ test('vmtel run with only guest_agent records a fake agent stream end to end', a
   const lines = readLines(join(runDir, 'telemetry-guest.jsonl'));
   let previousMonoNs = -1n;
   lines.forEach((line, seq) => {
-    const match = /^\{"t_mono_ns":(\d+),"t_wall_ns":(\d+),"source":"guest_agent","available_in_deployment":true,(.*)\}$/.exec(line);
+    const match = /^\{"t_mono_ns":(\d+),"t_wall_ns":(\d+),"source":"guest_agent","available_in_deployment":true,"t_guest_host_ns":(\d+),(.*)\}$/.exec(line);
     assert.ok(match !== null, `host head of row ${seq}: ${line}`);
     // The guest's part is exactly what the agent sent, its 19-digit clocks included.
-    assert.match(match[3]!, new RegExp(`^"seq":${seq},"t_guest_mono_ns":\\d+,"t_guest_wall_ns":\\d{19},"cpu_pct":`));
+    assert.match(match[4]!, new RegExp(`^"seq":${seq},"t_guest_mono_ns":\\d+,"t_guest_wall_ns":\\d{19},"cpu_pct":`));
     const monoNs = BigInt(match[1]!);
     assert.ok(monoNs >= previousMonoNs, `host stamps never go back (row ${seq})`);
+    assert.ok(BigInt(match[3]!) <= monoNs, `row ${seq} was sampled before it was read`);
     previousMonoNs = monoNs;
   });
   const manifest = readManifest(runDir)!;

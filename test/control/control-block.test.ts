@@ -63,7 +63,7 @@ test('waitForChange can be released so a finished thread may exit', async () => 
 });
 
 test('heartbeat slots: empty until a beat, then the beat time, seen from another thread; out-of-range slots are ignored', async () => {
-  const control = ControlBlock.create(undefined, 2);
+  const control = ControlBlock.create(undefined, { heartbeatSlots: 2 });
   assert.equal(control.lastBeatMonoNs(0), null);
   const before = control.monoNs();
   const worker = new Worker(

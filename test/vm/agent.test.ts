@@ -108,6 +108,7 @@ for (const shell of [BUSYBOX_SH, HOST_SH]) {
     // Ticks are on a grid of the interval from the first row: never early, late only under load.
     rows.forEach((row, i) => assert.ok(row.monoNs - rows[0]!.monoNs >= BigInt(i) * INTERVAL_NS - INTERVAL_NS / 2n, `row ${i} came early`));
     assert.ok('lo' in (rows[0]!.fields['net'] as object), 'the loopback interface is listed');
+    assert.equal(BigInt(rows[0]!.fields['interval_ns'] as number), INTERVAL_NS, 'the agent says its interval');
     assert.match(agent.stderr(), new RegExp(`writing rows to ${device} \\(port ${PORT_NAME.replaceAll('.', '\\.')}\\)`));
   });
 
@@ -120,7 +121,7 @@ for (const shell of [BUSYBOX_SH, HOST_SH]) {
     assertRanUnder(agent, shell);
 
     const [first] = checkAgentRows(lines.slice(0, 2));
-    const { seq, t_guest_mono_ns, t_guest_wall_ns, ...figures } = first!.fields;
+    const { seq, t_guest_mono_ns, t_guest_wall_ns, interval_ns, ...figures } = first!.fields;
     assert.deepEqual(figures, {
       cpu_user_jiffies: 101,
       cpu_nice_jiffies: 2,

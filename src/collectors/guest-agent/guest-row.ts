@@ -1,6 +1,6 @@
 // Turns one guest line into one output row without re-serialising it: the host's head is spliced
 // in front of the guest's own text, so every number stays byte-exact (19-digit nanoseconds too)
-// and a good row costs one JSON.parse for validation and a share of one replace per read.
+// and a good row costs one JSON.parse for validation and a few concatenations.
 import { renameHostOwnedKeys } from './host-owned-keys';
 import { exceedsDepth } from './json-depth';
 
@@ -23,13 +23,10 @@ const MONO_NULL = ',"t_guest_mono_ns":null';
 const WALL_NULL = ',"t_guest_wall_ns":null';
 
 /**
- * The output line (ending in "\n") for guest line `line`, a RowDrop, or null for a blank line.
+ * The output line (ending in "\n") for guest line `line`, whose object `value` guestObject gave.
  * `head` is the host's part up to, not including, the closing brace: `{"t_mono_ns":…,"source":…`.
  */
-export function spliceGuestRow(line: string, head: string, maxDepth: number): string | RowDrop | null {
-  const value = parseGuestObject(line, maxDepth);
-  if (value === null || value instanceof RowDrop) return value;
-
+export function spliceGuestRow(line: string, value: object, head: string): string {
   // JSON.parse accepted it, so only JSON whitespace can surround the braces ("\r" of CRLF, say).
   let text = line.charCodeAt(line.length - 1) === CLOSE_BRACE ? line : line.trimEnd();
   let hasGuestMono = Object.hasOwn(value, 't_guest_mono_ns');
@@ -44,24 +41,22 @@ export function spliceGuestRow(line: string, head: string, maxDepth: number): st
 }
 
 /**
- * Whether `line` is a plain row, the common case: an object from its first character to its
- * last, with both guest clocks and none of the host's keys. Its output line is the head, ",",
- * then the line after its "{", so a read of plain rows is spliced in one native replace.
+ * Whether `line` (whose object is `value`) is a plain row, the common case: an object from its
+ * first character to its last, with both guest clocks and none of the host's keys. Its output
+ * line is the head, ",", then the line after its "{".
  */
-export function isPlainRow(line: string, maxDepth: number): boolean {
-  if (line.charCodeAt(0) !== OPEN_BRACE || line.charCodeAt(line.length - 1) !== CLOSE_BRACE) return false;
-  const value = parseGuestObject(line, maxDepth);
+export function isPlainRow(line: string, value: object): boolean {
   return (
-    value !== null &&
-    !(value instanceof RowDrop) &&
+    line.charCodeAt(0) === OPEN_BRACE &&
+    line.charCodeAt(line.length - 1) === CLOSE_BRACE &&
     Object.hasOwn(value, 't_guest_mono_ns') &&
     Object.hasOwn(value, 't_guest_wall_ns') &&
     !hasHostOwnedKey(value)
   );
 }
 
-// The JSON object `line` holds, the RowDrop that says why it holds none, or null when blank.
-function parseGuestObject(line: string, maxDepth: number): object | RowDrop | null {
+/** The JSON object `line` holds, the RowDrop that says why it holds none, or null when blank. */
+export function guestObject(line: string, maxDepth: number): object | RowDrop | null {
   if (exceedsDepth(line, maxDepth)) return RowDrop.tooDeep;
   let value: unknown;
   try {
@@ -76,6 +71,7 @@ function hasHostOwnedKey(value: object): boolean {
   return (
     Object.hasOwn(value, 't_mono_ns') ||
     Object.hasOwn(value, 't_wall_ns') ||
+    Object.hasOwn(value, 't_guest_host_ns') ||
     Object.hasOwn(value, 'source') ||
     Object.hasOwn(value, 'available_in_deployment')
   );

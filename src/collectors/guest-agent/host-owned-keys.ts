@@ -5,7 +5,7 @@
 import { topLevelKeys } from './top-level-keys';
 
 /** Keys the host writes in every row. */
-export const HOST_OWNED_KEYS = ['t_mono_ns', 't_wall_ns', 'source', 'available_in_deployment'] as const;
+export const HOST_OWNED_KEYS = ['t_mono_ns', 't_wall_ns', 'source', 'available_in_deployment', 't_guest_host_ns'] as const;
 
 // An agent that stamps its rows with its own clock under the host's names means its own clock.
 const GUEST_CLOCK_KEYS: Readonly<Record<string, string>> = {

@@ -13,5 +13,6 @@ export const collector = defineCollector({
   defaultOutput: 'telemetry-guest.jsonl',
   // The only source an agent in a deployed VM could also produce (docs/threat-model.md).
   defaultAvailableInDeployment: true,
+  stats: ['bytes_received', 'connects', 'reconnects', 'longest_silence_ms', 'skipped_ticks'],
   run: runGuestAgent,
 });

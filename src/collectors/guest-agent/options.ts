@@ -31,6 +31,16 @@ export const guestAgentOptions = {
     unit: 'seconds',
     doc: 'bytes flowed, then none for this long: guest_agent_stalled',
   },
+  clock_step_threshold_ms: {
+    type: 'number',
+    // Over twice the longest delivery delay seen on a 2-core TCG host under full CPU load (p99
+    // 86–217 ms): a late row is not a step, while a pause or an NTP jump of half a second is.
+    default: 500,
+    min: 0,
+    exclusiveMin: true,
+    unit: 'milliseconds',
+    doc: 'a guest clock that moves this far from its running estimate: guest_agent_clock_step',
+  },
   reconnect: {
     type: 'boolean',
     default: true,

@@ -6,7 +6,8 @@ import type { CollectorContext } from '../contract';
 import type { DropWarnings } from './drop-warnings';
 import { LineFramer } from '../unix-client/line-framer';
 import type { GuestAgentOptions } from './options';
-import { clockOffsetOf } from './clock-offset';
+import { type ClockEvents, clockEvents } from './clock-events';
+import { GuestClock } from './guest-clock';
 import { RowBatch } from './row-batch';
 import { SilenceWatch } from './silence-watch';
 
@@ -23,9 +24,10 @@ export class GuestSession {
   private readonly framer: LineFramer;
   private readonly batch: RowBatch;
   private readonly silence: SilenceWatch;
+  private readonly clock: GuestClock;
+  private readonly clockEvents: ClockEvents;
   private rows = 0;
   private receivedBytes = 0;
-  private clockReported = false;
 
   /** Starts a session for a connection made just now; emits guest_agent_connected. */
   constructor(
@@ -34,7 +36,9 @@ export class GuestSession {
   ) {
     const { options, control, log } = ctx;
     const tag = `,"source":${JSON.stringify(ctx.name)},"available_in_deployment":${ctx.availableInDeployment}`;
-    this.batch = new RowBatch(tag, options.max_depth, (reason, line) => drops.drop(reason, line));
+    this.clockEvents = clockEvents(ctx, () => this.clock);
+    this.clock = new GuestClock(control.originNs + control.wallOffsetNs, options.clock_step_threshold_ms * 1e6, this.clockEvents);
+    this.batch = new RowBatch(tag, options.max_depth, (reason, line) => drops.drop(reason, line), this.clock);
     this.framer = new LineFramer(options.max_line_bytes, {
       onLines: (buf, start, end) => this.batch.addLines(buf, start, end),
       onOversized: () => drops.drop('line_too_long'),
@@ -74,19 +78,10 @@ export class GuestSession {
     this.silence.bytes(tMonoNs);
     this.batch.begin(tMonoNs, control.wallNsAt(tMonoNs));
     this.framer.push(chunk);
+    this.batch.end();
     if (this.batch.count === 0) return;
     rows.writeLines(this.batch.lines, this.batch.count);
     this.rows += this.batch.count;
-    if (!this.clockReported) this.reportClock(this.batch.lines);
-  }
-
-  // Once per connection, on its first rows: off the hot path after that.
-  private reportClock(lines: string): void {
-    this.clockReported = true;
-    const offset = clockOffsetOf(lines.slice(0, lines.indexOf('\n')));
-    if (offset === null) return;
-    this.ctx.emit('guest_agent_clock', { ...offset });
-    this.ctx.log.info(`guest-agent: guest wall clock is ${offset.offset_s.toFixed(3)} s off the host's`);
   }
 
   /** Resolves when `socket` has closed, by the peer or because the episode stops. */
@@ -119,6 +114,7 @@ export class GuestSession {
     const partialBytes = this.framer.reset();
     // Counted, not warned about: guest_agent_disconnected reports it with its size.
     if (partialBytes > 0) this.ctx.counters.drop('partial_line');
+    this.clockEvents.end(this.clock);
     this.ctx.emit('guest_agent_disconnected', { reason, rows: this.rows, partial_bytes_dropped: partialBytes });
     this.ctx.log.info('guest-agent: disconnected', { reason, rows: this.rows });
     return { reason, rows: this.rows, receivedBytes: this.receivedBytes, longestSilenceNs: this.silence.longestSilenceNs };

@@ -2,6 +2,7 @@
 // VM's behaviour can be read against what the host was going through. A lab-only source: a
 // deployed sensor has no view of its host.
 import { defineCollector } from '../contract';
+import { TICKER_STATS } from '../sampling/ticker';
 import { sampleEveryTick } from '../sampling/sample-loop';
 import { intervalOption } from '../sampling/interval-option';
 import { HostSampler } from './host-sampler';
@@ -13,6 +14,7 @@ export function createHostCollector(procRoot = '/proc') {
     description: 'host CPU times per CPU, memory, load average and pressure stalls from /proc',
     options: { interval_ms: intervalOption(1000) },
     defaultAvailableInDeployment: false,
+    stats: TICKER_STATS,
     run(ctx) {
       const sampler = new HostSampler(procRoot, (reason) => ctx.emit('host_pressure_unavailable', { reason }));
       return sampleEveryTick(ctx, ctx.options.interval_ms, () => ({ fields: sampler.sample() }), sampler);

@@ -2,6 +2,7 @@
 // one row per tick: what the VM sent and received as the host saw it, whatever the guest claims.
 // A lab-only source: a deployed sensor does not see its host's interfaces.
 import { defineCollector } from '../contract';
+import { TICKER_STATS } from '../sampling/ticker';
 import { intervalOption } from '../sampling/interval-option';
 import { sampleEveryTick } from '../sampling/sample-loop';
 import { InterfaceSampler } from './interface-sampler';
@@ -25,6 +26,7 @@ export function createNetCollector(sysClassNet = '/sys/class/net') {
       interval_ms: intervalOption(1000),
     },
     defaultAvailableInDeployment: false,
+    stats: TICKER_STATS,
     run(ctx) {
       const iface = ctx.options.interface;
       const sampler = new InterfaceSampler(sysClassNet, iface, (change) =>

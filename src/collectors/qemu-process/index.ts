@@ -5,6 +5,7 @@
 // as for a missing one: that process is never sampled as QEMU.
 import type { CollectorContext, CollectorOutcome } from '../contract';
 import { defineCollector } from '../contract';
+import { TICKER_STATS } from '../sampling/ticker';
 import type { OptionsOf } from '../../config/option-spec';
 import { intervalOption } from '../sampling/interval-option';
 import { sampleEveryTick, type Sample } from '../sampling/sample-loop';
@@ -51,6 +52,7 @@ export function createQemuProcessCollector(procRoot = '/proc') {
     description: 'CPU time per thread and vCPU, memory, faults, context switches and I/O of the QEMU process from /proc',
     options,
     defaultAvailableInDeployment: false,
+    stats: TICKER_STATS,
     run: (ctx) => watchQemuProcess(ctx, procRoot),
   });
 }

@@ -2,6 +2,7 @@
 // statistics) polled over the QMP monitor, and QEMU's async events (STOP, RESUME, SHUTDOWN, …).
 // It runs on the host, outside the guest, so its figures are not available in deployment.
 import { defineCollector } from '../contract';
+import { TICKER_STATS } from '../sampling/ticker';
 import { qmpOptions } from './options';
 import { runQmp } from './run-qmp';
 
@@ -10,5 +11,6 @@ export const collector = defineCollector({
   description: "QEMU's monitor: run state, blockstats, vCPU threads and KVM stats per poll; QMP events",
   options: qmpOptions,
   defaultAvailableInDeployment: false,
+  stats: ['polls', 'replies', 'errors', 'events', 'connects', ...TICKER_STATS],
   run: runQmp,
 });

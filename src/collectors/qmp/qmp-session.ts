@@ -7,6 +7,7 @@ import type { CollectorContext } from '../contract';
 import type { ExactJson } from '../../sink/exact-json';
 import { tickFields, ticks, type Tick } from '../sampling/ticker';
 import type { BlockstatsDeltas } from './blockstats-deltas';
+import type { EmptyQueries } from './empty-queries';
 import type { QmpOptions } from './options';
 import { MAX_LINE_BYTES, QmpClosedError, QmpReplyLostError, type QmpConnection } from './qmp-connection';
 import type { QmpError } from './qmp-message';
@@ -20,6 +21,7 @@ export interface PollState {
   queries: QuerySet;
   vcpus: VcpuThreadPublisher;
   blockstats: BlockstatsDeltas;
+  empty: EmptyQueries;
 }
 
 export type SessionEnd = { reason: 'stopped' } | { reason: 'vm_shutdown' | 'qmp_closed' | 'reply_lost'; detail: string };
@@ -87,6 +89,7 @@ async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState
       ctx.counters.add('errors');
     }
   });
+  state.empty.poll(results, sentMonoNs);
   const errorFields = Object.keys(errors).length > 0 ? { errors } : {};
   ctx.rows.write({ ...tickFields(tick), poll_ns: pollNs, results, ...errorFields }, sentMonoNs);
 }

@@ -4,6 +4,7 @@
 // they arrive, on every connection, with QEMU's own stamp beside the host's.
 import type { CollectorOutcome } from '../contract';
 import { BlockstatsDeltas } from './blockstats-deltas';
+import { EmptyQueries } from './empty-queries';
 import { openQmp } from './open-qmp';
 import type { QmpConnectionHandlers, QmpEvent } from './qmp-connection';
 import { isObject, qemuTimeNs, type JsonObject } from './qmp-message';
@@ -16,6 +17,10 @@ export async function runQmp(ctx: QmpContext): Promise<CollectorOutcome> {
     queries: new QuerySet(ctx.options.queries),
     vcpus: new VcpuThreadPublisher(ctx),
     blockstats: new BlockstatsDeltas(),
+    empty: new EmptyQueries((empty) => {
+      ctx.emit('qmp_query_empty', { ...empty });
+      ctx.log.info(`qmp: ${empty.query} returned nothing in ${empty.polls} polls: ${empty.why}`);
+    }),
   };
   const dropsLogged = new Set<string>();
   let lostAtMonoNs: bigint | null = null;

@@ -7,6 +7,9 @@ import type { CollectorContext } from '../contract';
 
 const NS_PER_MS = 1_000_000n;
 
+/** The figure every ticking collector reports (declare it in its `stats`). */
+export const TICKER_STATS = ['missed_ticks'] as const;
+
 export interface Tick {
   /** k: this tick is scheduled at origin + k × interval. */
   index: number;

@@ -2,13 +2,14 @@
 // shapes that are not rows. The head is fixed here, so expected rows are written out in full.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RowDrop, spliceGuestRow } from '../../../src/collectors/guest-agent/guest-row';
+import { guestObject, RowDrop, spliceGuestRow } from '../../../src/collectors/guest-agent/guest-row';
 
 const HEAD = '{"t_mono_ns":5,"t_wall_ns":6,"source":"guest_agent","available_in_deployment":true';
 const NULLS = ',"t_guest_mono_ns":null,"t_guest_wall_ns":null';
 
 function splice(line: string, maxDepth = 32): string | RowDrop | null {
-  return spliceGuestRow(line, HEAD, maxDepth);
+  const value = guestObject(line, maxDepth);
+  return value === null || value instanceof RowDrop ? value : spliceGuestRow(line, value, HEAD);
 }
 
 test('the guest text is spliced after the head byte for byte: 19-digit integers stay exact', () => {

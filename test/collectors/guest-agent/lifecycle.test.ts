@@ -41,9 +41,10 @@ test('a connection that stays silent, then talks, stalls, resumes and closes lea
     'guest_agent_connected',
     'guest_agent_silent_window',
     'guest_agent_first_byte',
-    'guest_agent_clock',
     'guest_agent_stalled',
     'guest_agent_resumed',
+    // Two rows fill no envelope window, so the estimate is said once, at the end.
+    'guest_agent_clock',
     'guest_agent_disconnected',
   ]);
   assert.deepEqual(eventFields(vmtel, 'guest_agent_connected'), [{ socket_path: socketPath }]);
@@ -96,26 +97,4 @@ test('rows are stamped on the host timeline when read and keep the guest clock a
   );
   assert.equal(eventFields(vmtel, 'guest_agent_disconnected')[0]!['reason'], 'stopped');
   assert.equal(eventNames(vmtel).includes('guest_agent_silent_window'), false);
-});
-
-test("the guest clock's offset from the host's is an event once per connection, exact to the ns", async (t) => {
-  const { server, vmtel } = await startAgentPair(t);
-  await server!.waitForClient();
-  // A guest whose wall clock runs 42 s ahead of the host's.
-  await server!.serveRows({ count: 20, offsetNs: 42_000_000_000n }).done;
-  await waitFor('rows on disk', () => readLines(vmtel.outputPath).length === 20);
-  const clocks = eventFields(vmtel, 'guest_agent_clock');
-  assert.equal(clocks.length, 1);
-  const clock = clocks[0]!;
-  const offsetNs = clock['offset_ns'] as bigint;
-  assert.equal(offsetNs, (clock['t_guest_wall_ns'] as bigint) - (clock['t_wall_ns'] as bigint));
-  assert.ok(offsetNs > 41_500_000_000n && offsetNs < 42_500_000_000n, `offset ${offsetNs} ns`);
-  assert.equal(clock['offset_s'], Number(offsetNs) / 1e9);
-
-  // The next connection measures again; a row without a guest wall clock says nothing.
-  server!.dropClient();
-  await waitFor('the reconnection', () => vmtel.events('guest_agent_connected').length === 2, 5000);
-  await server!.send('{"seq":1}\n');
-  await waitFor('the clockless row on disk', () => readLines(vmtel.outputPath).length === 21);
-  assert.equal(eventFields(vmtel, 'guest_agent_clock').length, 1);
 });

@@ -1,14 +1,19 @@
-// A read's rows are spliced per read when they are plain (one native replace) and per line
-// otherwise; whichever way, the output must be exactly what splicing each line alone gives, in
-// order, with every drop reported.
+// A read's plain rows take a short path (head, the row's own t_guest_host_ns, the guest's text
+// after its "{") and the others are spliced; whichever way, the output must be exactly what
+// splicing each line alone gives, in order, with every drop reported.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type DropReason, isPlainRow, RowDrop, spliceGuestRow } from '../../../src/collectors/guest-agent/guest-row';
+import { type DropReason, guestObject, isPlainRow, RowDrop, spliceGuestRow } from '../../../src/collectors/guest-agent/guest-row';
 import { RowBatch } from '../../../src/collectors/guest-agent/row-batch';
 
 const TAG = ',"source":"guest_agent","available_in_deployment":true';
 const HEAD = `{"t_mono_ns":5,"t_wall_ns":6${TAG}`;
 const MAX_DEPTH = 32;
+// Each row's sample time, numbered in order, so a row given another row's field shows.
+function numberedTiming(): { begin(): void; sampledAt(): string; endRead(): void } {
+  let rows = 0;
+  return { begin: () => undefined, sampledAt: () => String(++rows), endRead: () => undefined };
+}
 
 // One of each kind of line a read can hold; the plain ones are the common case.
 const LINES = {
@@ -32,20 +37,22 @@ function linePerLine(lines: readonly string[]): { rows: string; count: number; d
   let rows = '';
   let count = 0;
   const drops: DropReason[] = [];
+  const timing = numberedTiming();
   for (const line of lines) {
     if (line.length === 0) continue;
-    const row = spliceGuestRow(line, HEAD, MAX_DEPTH);
-    if (typeof row === 'string') {
-      rows += row;
+    const value = guestObject(line, MAX_DEPTH);
+    if (value instanceof RowDrop) drops.push(value.reason);
+    else if (value !== null) {
+      rows += spliceGuestRow(line, value, `${HEAD},"t_guest_host_ns":${timing.sampledAt()}`);
       count++;
-    } else if (row instanceof RowDrop) drops.push(row.reason);
+    }
   }
   return { rows, count, drops };
 }
 
 function batched(lines: readonly string[]): { rows: string; count: number; drops: DropReason[] } {
   const drops: DropReason[] = [];
-  const batch = new RowBatch(TAG, MAX_DEPTH, (reason) => drops.push(reason));
+  const batch = new RowBatch(TAG, MAX_DEPTH, (reason) => drops.push(reason), numberedTiming());
   batch.begin(5n, 6n);
   const bytes = Buffer.from(`${lines.join('\n')}\n`);
   batch.addLines(bytes, 0, bytes.length);
@@ -54,7 +61,10 @@ function batched(lines: readonly string[]): { rows: string; count: number; drops
 
 test('which lines are plain', () => {
   const plain = Object.entries(LINES)
-    .filter(([, line]) => isPlainRow(line, MAX_DEPTH))
+    .filter(([, line]) => {
+      const value = guestObject(line, MAX_DEPTH);
+      return value !== null && !(value instanceof RowDrop) && isPlainRow(line, value);
+    })
     .map(([kind]) => kind);
   assert.deepEqual(plain, ['plain', 'plainSpaced', 'plainEscapes']);
 });
@@ -65,7 +75,10 @@ test('a read of plain rows is spliced as each row alone would be', () => {
   assert.deepEqual(result, linePerLine(lines));
   assert.equal(result.count, 50);
   assert.equal(result.rows.split('\n').length, 51);
-  for (const row of result.rows.slice(0, -1).split('\n')) assert.ok(row.startsWith(`${HEAD},`), row);
+  result.rows
+    .slice(0, -1)
+    .split('\n')
+    .forEach((row, i) => assert.ok(row.startsWith(`${HEAD},"t_guest_host_ns":${i + 1},`), row));
 });
 
 test('reads mixing every kind of line, in every position, give what splicing each line gives', () => {

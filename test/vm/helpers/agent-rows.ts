@@ -8,6 +8,7 @@ export const AGENT_ROW_FIELDS = [
   'seq',
   't_guest_mono_ns',
   't_guest_wall_ns',
+  'interval_ns',
   'cpu_user_jiffies',
   'cpu_nice_jiffies',
   'cpu_system_jiffies',
@@ -55,7 +56,7 @@ export function checkAgentRows(lines: readonly string[]): AgentRow[] {
 function checkRow(line: string, index: number): AgentRow {
   const where = `row ${index} (${line.slice(0, 120)})`;
   // The text itself: plain integers, no exponent or fraction that a parser would round.
-  assert.match(line, /^\{"seq":\d+,"t_guest_mono_ns":\d+,"t_guest_wall_ns":\d{19},/, where);
+  assert.match(line, /^\{"seq":\d+,"t_guest_mono_ns":\d+,"t_guest_wall_ns":\d{19},"interval_ns":\d+,/, where);
   const fields = parseExactJson(line) as { [key: string]: ExactJson };
   assert.deepEqual(Object.keys(fields), AGENT_ROW_FIELDS, `${where}: fields`);
   for (const key of AGENT_ROW_FIELDS.filter((k) => k !== 'net')) {
@@ -73,11 +74,13 @@ function checkRow(line: string, index: number): AgentRow {
 }
 
 // vmtel's guest_agent puts the host's keys first and then the agent's line as it came.
-const RECORDED_PREFIX = /^\{"t_mono_ns":(\d+),"t_wall_ns":(\d+),"source":"guest_agent","available_in_deployment":true,/;
+const RECORDED_PREFIX = /^\{"t_mono_ns":(\d+),"t_wall_ns":(\d+),"source":"guest_agent","available_in_deployment":true,"t_guest_host_ns":(-?\d+),/;
 
 export interface RecordedGuestRow {
   tMonoNs: bigint;
   tWallNs: bigint;
+  /** vmtel's estimate of when the guest sampled the row, on the t_mono_ns timeline. */
+  tGuestHostNs: bigint;
   /** The agent's own line, rebuilt from what follows the host's keys. */
   agentLine: string;
 }
@@ -86,5 +89,5 @@ export interface RecordedGuestRow {
 export function splitRecordedRow(line: string): RecordedGuestRow {
   const match = RECORDED_PREFIX.exec(line);
   assert.ok(match !== null, `not a guest_agent row with host stamps first: ${line.slice(0, 160)}`);
-  return { tMonoNs: BigInt(match[1]!), tWallNs: BigInt(match[2]!), agentLine: `{${line.slice(match[0].length)}` };
+  return { tMonoNs: BigInt(match[1]!), tWallNs: BigInt(match[2]!), tGuestHostNs: BigInt(match[3]!), agentLine: `{${line.slice(match[0].length)}` };
 }
