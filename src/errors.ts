@@ -13,6 +13,9 @@ export const EXIT_CODES = {
   // pm2 reports a process killed by a signal as exit code 0, so 0 cannot tell pm2 "finished,
   // do not restart" without also hiding a SIGKILL or an OOM kill from its restart logic.
   doneUnderPm2: 3,
+  // `vmtel report --fail-on`: the report was written and an episode's verdict is at or past the
+  // level named, so a driver can reject the episode without parsing the report.
+  verdictRejected: 4,
 } as const;
 
 export const ERROR_CODES = {

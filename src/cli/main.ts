@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VmtelError } from '../errors';
 import { VMTEL_VERSION } from '../version';
+import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { simCommand } from './commands/sim';
 import { summaryCommand } from './commands/summary';
@@ -19,7 +20,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(validateCommand)
     .command(simCommand)
     .command(summaryCommand)
-    .demandCommand(1, 'name a command: run, validate, summary or sim')
+    .command(reportCommand)
+    .demandCommand(1, 'name a command: run, validate, summary, report or sim')
     .strict()
     .version(VMTEL_VERSION)
     .help()
