@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_SCRIPT } from '../../src/pm2/pm2-app';
 import { writeSyntheticRunDir } from '../../test/helpers/synthetic-run-dir';
-import { processMemory } from './proc-usage';
+import { processMemory, reapedChildrenCpuMs } from './proc-usage';
 
 const ROOT = join(__dirname, '..', '..', '..');
 // Often enough to catch the peak between samples of a process that runs for seconds; VmHWM is
@@ -21,13 +21,17 @@ export interface ReportRun {
   guestRows: number;
   fileMib: number;
   reportS: number;
+  /** User + system CPU of the report process: what it costs, whatever else the machine runs. */
+  reportCpuS: number;
   peakRssMib: number;
   wcS: number;
 }
 
-/** Writes the episode into `dir` once; returns its run dir. */
+export const REPORT_EPISODE_DIR = 'report-episode';
+
+/** Writes the episode into `dir`; returns its run dir. */
 export function writeReportEpisode(dir: string): string {
-  const runDir = join(dir, 'report-episode');
+  const runDir = join(dir, REPORT_EPISODE_DIR);
   writeSyntheticRunDir(runDir, {
     durationS: REPORT_LOAD.durationS,
     guest: { rateHz: REPORT_LOAD.guestRowsPerSec, driftPpm: 12 },
@@ -46,17 +50,21 @@ export async function runReport(runDir: string): Promise<ReportRun> {
   const guestRows = Number(/(\d+) \S*guest_agent/.exec(wc.stdout)?.[1] ?? NaN);
 
   const started = performance.now();
+  const cpuBeforeMs = reapedChildrenCpuMs();
   const child = spawn(process.execPath, [join(ROOT, CLI_SCRIPT), 'report', runDir, '--json', '--out', join(runDir, 'report.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
   let peakKib = 0;
   const sampler = setInterval(() => {
     try {
-      peakKib = Math.max(peakKib, processMemory(child.pid!).peakRssKib);
+      // An exited process not yet reaped has no memory figures (NaN): its last sample stands.
+      const sampled = processMemory(child.pid!).peakRssKib;
+      if (Number.isFinite(sampled)) peakKib = Math.max(peakKib, sampled);
     } catch {
-      // The process has just exited; its last sample stands.
+      // Gone already: its last sample stands.
     }
   }, SAMPLE_MS);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(sampler);
   if (code !== 0) throw new Error(`vmtel report exited with ${code}`);
-  return { guestRows, fileMib: bytes / 2 ** 20, reportS: (performance.now() - started) / 1000, peakRssMib: peakKib / 1024, wcS };
+  const reportS = (performance.now() - started) / 1000;
+  return { guestRows, fileMib: bytes / 2 ** 20, reportS, reportCpuS: (reapedChildrenCpuMs() - cpuBeforeMs) / 1000, peakRssMib: peakKib / 1024, wcS };
 }

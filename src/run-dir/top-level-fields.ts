@@ -19,6 +19,8 @@ const NINE = 0x39;
 // An integer is held as high·1e9 + low, both doubles with the same sign: exact for every integer
 // below 9·10^24, which holds every u64 and every nanosecond stamp.
 const LOW_BASE = 1e9;
+const LOW_DIGITS = 9;
+const SAFE_DIGITS = 15;
 
 /** What a field held on the last line read. */
 export const enum FieldState {
@@ -99,9 +101,18 @@ export class TopLevelFields {
       const name = JSON.parse(bytes.toString('utf8', from - 1, to + 1)) as string;
       return this.names.indexOf(name);
     }
+    // By hand: Buffer.compare's argument checks cost more than comparing a dozen bytes.
     for (let k = 0; k < this.keys.length; k++) {
       const key = this.keys[k]!;
-      if (key.length === length && bytes.compare(key, 0, length, from, to) === 0) return k;
+      if (key.length !== length) continue;
+      let same = true;
+      for (let j = 0; j < length; j++) {
+        if (key[j] !== bytes[from + j]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return k;
     }
     return -1;
   }
@@ -113,16 +124,20 @@ export class TopLevelFields {
       return skipValue(bytes, at, end);
     }
     const negative = first === MINUS;
-    let i = negative ? at + 1 : at;
-    let high = 0;
-    let low = 0;
-    for (; i < end; i++) {
-      const digit = bytes[i]! - ZERO;
-      if (digit < 0 || digit > 9) break;
-      const shifted = low * 10 + digit;
-      const carry = Math.floor(shifted / LOW_BASE);
-      low = shifted - carry * LOW_BASE;
-      high = high * 10 + carry;
+    const digitsStart = negative ? at + 1 : at;
+    let i = digitsStart;
+    while (i < end && bytes[i]! >= ZERO && bytes[i]! <= NINE) i++;
+    // Up to 15 digits a double holds the integer exactly, and is split by one division; a
+    // longer one is read as its last 9 digits and the ones before (exact up to 24 digits).
+    let high: number;
+    let low: number;
+    if (i - digitsStart <= SAFE_DIGITS) {
+      const value = digitsValue(bytes, digitsStart, i);
+      high = Math.floor(value / LOW_BASE);
+      low = value - high * LOW_BASE;
+    } else {
+      high = digitsValue(bytes, digitsStart, i - LOW_DIGITS);
+      low = digitsValue(bytes, i - LOW_DIGITS, i);
     }
     const numberEnd = skipNumber(bytes, i, end);
     if (numberEnd !== i) {
@@ -136,6 +151,13 @@ export class TopLevelFields {
     this.number[field] = (negative ? -1 : 1) * (high * LOW_BASE + low);
     return i;
   }
+}
+
+// The value of the decimal digits bytes[from, to) (at most 15 of them: exact in a double).
+function digitsValue(bytes: Buffer, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + (bytes[i]! - ZERO);
+  return value;
 }
 
 function hasByte(bytes: Buffer, byte: number, from: number, to: number): boolean {

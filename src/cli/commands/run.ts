@@ -8,6 +8,7 @@ import { createHeldLogger } from '../../log/held-logger';
 import { runEpisode } from '../../orchestrator/episode';
 import { LOG_LEVELS } from '../../collectors/contract';
 import { withConfigOption } from '../common-args';
+import type { Logger } from '../../log/logger';
 
 interface RunArgs {
   config: string;
@@ -58,6 +59,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         .map(([name, c]) => `${name}=${c.rows}`)
         .join(' ');
       logger.info(`episode stopped (${summary.reason}) after ${summary.durationS.toFixed(1)} s; rows ${rows}`);
+      await logVerdict(logger, config.runDir);
       process.exitCode = argv['done-exit-code'];
     } catch (err) {
       logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
@@ -67,3 +69,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
   },
 };
+
+// The episode's verdict, read back from what is on disk. A report that cannot be made is said in
+// the log; it never turns a recorded episode into a failed run.
+async function logVerdict(logger: Logger, runDir: string): Promise<void> {
+  try {
+    const { runDirVerdictLine } = await import('../../report/verdict-line.js');
+    const line = await runDirVerdictLine(runDir);
+    if (line.startsWith('verdict ok')) logger.info(line);
+    else logger.warn(line);
+  } catch (err) {
+    logger.warn(`no verdict: the report failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -13,6 +13,9 @@ export const summaryCommand: CommandModule<object, { 'run-dir': string }> = {
     // Loaded here, not at the top: `vmtel run` loads this file too and must start fast.
     const { summarizeRunDir } = await import('../../report/run-dir-summary.js');
     process.stdout.write(summarizeRunDir(argv['run-dir']));
+    // The verdict of `vmtel report`, on a line of its own.
+    const { runDirVerdictLine } = await import('../../report/verdict-line.js');
+    process.stdout.write(`${await runDirVerdictLine(argv['run-dir'])}\n`);
     process.exitCode = EXIT_CODES.ok;
   },
 };
