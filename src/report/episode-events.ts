@@ -12,7 +12,10 @@ export interface CauseSpan {
   endNs: number;
   source: string | null;
   cause: string;
+  /** A VM pause (QMP STOP): the guest's clock stands still. */
   paused: boolean;
+  /** Nothing was there to record: the VM paused or shutting down, the guest not up yet. */
+  excused: boolean;
 }
 
 const GUEST_SILENCE_EVENTS = new Set(['guest_agent_stalled', 'guest_agent_silent_window', 'guest_agent_resumed']);
@@ -33,6 +36,7 @@ export class EpisodeEvents {
   private pausedSinceNs: number | null = null;
   private readonly failedSinceNs = new Map<string, { tNs: number; reason: string }>();
   private readonly disconnectedSinceNs = new Map<string, number>();
+  private readonly sawFirstByte = new Set<string>();
 
   add(event: RunEvent): void {
     const tNs = Number(event.tMonoNs);
@@ -45,7 +49,7 @@ export class EpisodeEvents {
         break;
       case 'orchestrator_restarted':
         this.restarts.push({ downFromS: this.lastEventBeforeStartNs / 1e9, downToS: tNs / 1e9, count: numberOf(f['count']) });
-        this.causes.push({ startNs: this.lastEventBeforeStartNs, endNs: tNs, source: null, cause: 'orchestrator down between two starts', paused: false });
+        this.causes.push({ startNs: this.lastEventBeforeStartNs, endNs: tNs, source: null, cause: 'orchestrator down between two starts', paused: false, excused: false });
         break;
       case 'episode_stopped':
         this.stoppedNs = Math.max(this.stoppedNs ?? 0, tNs);
@@ -64,11 +68,11 @@ export class EpisodeEvents {
         break;
       case 'collector_gave_up':
         this.gaveUp.add(event.source);
-        this.causes.push({ startNs: tNs, endNs: Infinity, source: event.source, cause: 'collector gave up after repeated failures', paused: false });
+        this.causes.push({ startNs: tNs, endNs: Infinity, source: event.source, cause: 'collector gave up after repeated failures', paused: false, excused: false });
         break;
       case 'collector_unresponsive':
       case 'vmtel_stalled':
-        this.causes.push({ startNs: tNs, endNs: tNs, source: event.event === 'vmtel_stalled' ? null : event.source, cause: `${event.event.replace('_', ' ')}`, paused: false });
+        this.causes.push({ startNs: tNs, endNs: tNs, source: event.event === 'vmtel_stalled' ? null : event.source, cause: `${event.event.replace('_', ' ')}`, paused: false, excused: false });
         break;
       case 'guest_agent_disconnected':
         if (f['reason'] !== 'stopped') this.disconnectedSinceNs.set(event.source, tNs);
@@ -79,7 +83,10 @@ export class EpisodeEvents {
         break;
       case 'qemu_process_exited':
       case 'qmp_disconnected':
-        this.causes.push({ startNs: tNs, endNs: Infinity, source: null, cause: `QEMU gone (${event.event.replaceAll('_', ' ')})`, paused: false });
+        this.causes.push({ startNs: tNs, endNs: Infinity, source: null, cause: `QEMU gone (${event.event.replaceAll('_', ' ')})`, paused: false, excused: false });
+        break;
+      case 'guest_agent_first_byte':
+        this.firstByte(event.source, tNs);
         break;
       case 'marker':
         this.markers.push({ tS: tNs / 1e9, name: String(f['name'] ?? ''), phase: f['phase'] === true, labels: labelsOf(f['labels']) });
@@ -87,7 +94,7 @@ export class EpisodeEvents {
       default:
         if (GUEST_SILENCE_EVENTS.has(event.event)) {
           const silentNs = numberOf(f['silent_s'] ?? f['window_s']) * 1e9;
-          this.causes.push({ startNs: tNs - silentNs, endNs: tNs, source: event.source, cause: 'guest silent or stalled (the agent sent nothing)', paused: false });
+          this.causes.push({ startNs: tNs - silentNs, endNs: tNs, source: event.source, cause: 'guest silent or stalled (the agent sent nothing)', paused: false, excused: false });
         }
     }
     if (event.event !== 'episode_started') this.lastEventNs = Math.max(this.lastEventNs, tNs);
@@ -108,17 +115,26 @@ export class EpisodeEvents {
     else if (name === 'RESUME' && this.pausedSinceNs !== null) {
       this.pushPause(this.pausedSinceNs, tNs);
       this.pausedSinceNs = null;
-    } else if (name === 'SHUTDOWN') this.causes.push({ startNs: tNs, endNs: Infinity, source: null, cause: 'QEMU gone (SHUTDOWN)', paused: false });
+    } else if (name === 'POWERDOWN' || name === 'SHUTDOWN') {
+      this.causes.push({ startNs: tNs, endNs: Infinity, source: null, cause: `VM shutting down (QMP ${name})`, paused: false, excused: true });
+    }
   }
 
   private pushPause(startNs: number, endNs: number): void {
-    this.causes.push({ startNs, endNs, source: null, cause: 'VM paused by QMP STOP', paused: true });
+    this.causes.push({ startNs, endNs, source: null, cause: 'VM paused by QMP STOP', paused: true, excused: true });
+  }
+
+  // Before the guest agent's first row the guest was starting: nothing to record yet.
+  private firstByte(source: string, tNs: number): void {
+    if (this.sawFirstByte.has(source)) return;
+    this.sawFirstByte.add(source);
+    this.causes.push({ startNs: -Infinity, endNs: tNs, source, cause: 'the guest agent had not written yet (the guest starting)', paused: false, excused: true });
   }
 
   private collectorStarted(source: string, tNs: number): void {
     const failed = this.failedSinceNs.get(source);
     if (failed === undefined) return;
-    this.causes.push({ startNs: failed.tNs, endNs: tNs, source, cause: `collector restarting after it failed (${failed.reason})`, paused: false });
+    this.causes.push({ startNs: failed.tNs, endNs: tNs, source, cause: `collector restarting after it failed (${failed.reason})`, paused: false, excused: false });
     this.failedSinceNs.delete(source);
   }
 
@@ -131,7 +147,7 @@ export class EpisodeEvents {
 }
 
 function disconnected(source: string, startNs: number, endNs: number): CauseSpan {
-  return { startNs, endNs, source, cause: 'guest agent disconnected', paused: false };
+  return { startNs, endNs, source, cause: 'guest agent disconnected', paused: false, excused: false };
 }
 
 function numberOf(value: ExactJson | undefined): number {

@@ -122,7 +122,7 @@ function sourceFigures(
     intervalFrom: source.intervalMs !== null ? 'config' : intervalMs !== null ? 'observed' : 'none',
     expectedRows: intervalMs === null || read === null ? null : Math.floor(spanNs / (intervalMs * 1e6)),
     rowsFraction: intervalMs === null || read === null || outsideGapsNs <= 0 ? null : cadence.rows / (outsideGapsNs / (intervalMs * 1e6)),
-    coverage: read === null || spanNs <= 0 ? null : Math.max(0, 1 - gapNs(gaps.filter((g) => !g.paused)) / spanNs),
+    coverage: read === null || spanNs <= 0 ? null : Math.max(0, 1 - gapNs(gaps.filter((g) => !g.excused)) / spanNs),
     cadenceMs: { p50: cadence.intervalsMs.quantile(0.5), p99: cadence.intervalsMs.quantile(0.99), max: cadence.intervalsMs.max },
     missedTicks: cadence.missedTicks,
     gaps: gaps.slice(0, MAX_GAPS_LISTED),

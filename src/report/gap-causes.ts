@@ -6,12 +6,12 @@ import type { Gap } from './report-types';
 /** The gap [startNs, endNs] of `source` with its causes; `slackNs` widens the match at its start. */
 export function explainGap(source: string, startNs: number, endNs: number, spans: readonly CauseSpan[], slackNs: number): Gap {
   const causes: string[] = [];
-  let pausedNs = 0;
+  let excusedNs = 0;
   for (const span of spans) {
     if (span.source !== null && span.source !== source) continue;
     if (span.endNs < startNs - slackNs || span.startNs > endNs) continue;
     if (!causes.includes(span.cause)) causes.push(span.cause);
-    if (span.paused) pausedNs += Math.min(span.endNs, endNs) - Math.max(span.startNs, startNs);
+    if (span.excused) excusedNs += Math.min(span.endNs, endNs) - Math.max(span.startNs, startNs);
   }
   const durationNs = endNs - startNs;
   return {
@@ -19,7 +19,7 @@ export function explainGap(source: string, startNs: number, endNs: number, spans
     endS: endNs / 1e9,
     durationS: durationNs / 1e9,
     causes,
-    // Mostly inside a pause: the rest of the gap is the source's own interval around it.
-    paused: pausedNs >= durationNs / 2,
+    // Mostly inside such a span: the rest of the gap is the source's own interval around it.
+    excused: excusedNs >= durationNs / 2,
   };
 }

@@ -13,8 +13,12 @@ export interface Gap extends TimeSpan {
   durationS: number;
   /** Causes the run dir's events give, in plain words; [] when nothing explains it. */
   causes: string[];
-  /** True when the VM was paused (QMP STOP) over the gap: nothing was there to record. */
-  paused: boolean;
+  /**
+   * Nothing was there to record over most of the gap: the VM paused (QMP STOP) or shutting down
+   * (POWERDOWN, SHUTDOWN), or the guest not yet up (before the agent's first row). Such a gap is
+   * listed but counts as covered and is not judged by the gap rule.
+   */
+  excused: boolean;
 }
 
 export interface SourceFigures {

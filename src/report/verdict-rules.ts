@@ -28,19 +28,19 @@ export const RULES: readonly Rule[] = [
   },
   {
     name: 'coverage',
-    doc: "a source's rows cover less than `min_coverage` of the episode (gaps during a VM pause count as covered): warning; less than `unusable_coverage`: unusable",
+    doc: "a source's rows cover less than `min_coverage` of the episode (gaps with nothing to record count as covered: the VM paused or shutting down, the guest not up yet): warning; less than `unusable_coverage`: unusable",
     check: perSource((x, t) => {
       if (x.coverage === null || x.rows === 0 || x.coverage >= t.min_coverage) return [];
       const severity: Severity = x.coverage < t.unusable_coverage ? 'unusable' : 'warning';
-      return [{ severity, message: `${x.name} covers only ${pct(x.coverage)} of the episode (gaps: ${s(x.gaps.filter((g) => !g.paused).reduce((a, g) => a + g.durationS, 0))})` }];
+      return [{ severity, message: `${x.name} covers only ${pct(x.coverage)} of the episode (gaps: ${s(x.gaps.filter((g) => !g.excused).reduce((a, g) => a + g.durationS, 0))})` }];
     }),
   },
   {
     name: 'gap',
-    doc: 'a source has a gap longer than `max_gap_s` that a VM pause does not explain: warning',
+    doc: 'a source has a gap longer than `max_gap_s` that is not one with nothing to record: warning',
     check: perSource((x, t) =>
       x.gaps
-        .filter((g) => !g.paused && g.durationS > t.max_gap_s)
+        .filter((g) => !g.excused && g.durationS > t.max_gap_s)
         .map((g) => warn(`${x.name} has a ${s(g.durationS)} gap from ${s(g.startS)} to ${s(g.endS)} (${g.causes.join('; ') || 'cause unknown'})`)),
     ),
   },

@@ -35,7 +35,7 @@ export async function writeReports(runDirs: readonly string[], options: WriteOpt
     writeFile(options.out, text);
     return { reports, paths: [resolve(options.out)], jsonText: null };
   }
-  const pages = reports.map((report, i) => pagePath(report, runDirs[i]!, runDirs.length, options.out));
+  const pages = uniquePaths(reports.map((report, i) => pagePath(report, runDirs[i]!, runDirs.length, options.out)));
   reports.forEach((report, i) => writeFile(pages[i]!, renderReportHtml(report)));
   if (reports.length === 1) return { reports, paths: pages, jsonText: null };
   const indexPath = join(options.out ?? '.', INDEX_FILE);
@@ -50,6 +50,16 @@ function pagePath(report: EpisodeReport, runDir: string, count: number, out: str
   if (out === undefined) return resolve(runDir, REPORT_FILE);
   if (count === 1) return resolve(out);
   return resolve(out, `${report.vm}_${report.episode}.html`);
+}
+
+// Two episodes of the same vm and name (two hosts, two trials) must not share a page.
+function uniquePaths(paths: string[]): string[] {
+  const seen = new Map<string, number>();
+  return paths.map((path) => {
+    const count = (seen.get(path) ?? 0) + 1;
+    seen.set(path, count);
+    return count === 1 ? path : path.replace(/\.html$/, `-${count}.html`);
+  });
 }
 
 function writeFile(path: string, text: string): void {

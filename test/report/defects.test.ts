@@ -41,7 +41,7 @@ test('a 10 s gap of a sampler is found with its span, without a cause, and warns
   near(host.gaps[0]!.endS, 60.00015, 1e-6, 'gap end');
   near(host.gaps[0]!.durationS, 11, 1e-6, 'gap length');
   assert.deepEqual(host.gaps[0]!.causes, []);
-  assert.equal(host.gaps[0]!.paused, false);
+  assert.equal(host.gaps[0]!.excused, false);
   assert.deepEqual(rules(report), ['gap']);
   assert.match(report.verdict.reasons[0]!.message, /host has a 11\.0 s gap from 49\.0 s to 60\.0 s \(cause unknown\)/);
   const lenient = await reportOf(t, { ...episode, report: { max_gap_s: 15 } });
@@ -84,7 +84,7 @@ test('a VM pause: the guest gap and its clock step are put down to the pause, an
   const guest = report.sources.find((s) => s.name === 'guest_agent')!;
   assert.equal(guest.gaps.length, 1);
   assert.deepEqual(guest.gaps[0]!.causes, ['VM paused by QMP STOP']);
-  assert.equal(guest.gaps[0]!.paused, true);
+  assert.equal(guest.gaps[0]!.excused, true);
   near(guest.gaps[0]!.durationS, 5.05, 0.01, 'pause gap');
   const steps = report.guestClock!.steps;
   assert.equal(steps.length, 1);

@@ -8,7 +8,7 @@ export interface ChartData {
   x: number[];
   bucketS: number;
   sources: Array<{ name: string; intervalMs: number | null; rate: number[]; cadenceMin: Array<number | null>; cadenceMax: Array<number | null> }>;
-  gaps: Array<{ source: string; startS: number; endS: number; causes: string[]; paused: boolean }>;
+  gaps: Array<{ source: string; startS: number; endS: number; causes: string[]; excused: boolean }>;
   markers: Array<{ tS: number; name: string; phase: boolean }>;
   qmp: Array<{ tS: number; name: string }>;
   restarts: Array<{ fromS: number; toS: number }>;
@@ -33,7 +33,7 @@ export function chartData(report: EpisodeReport): ChartData {
     sources: report.sources
       .filter((s) => s.enabled)
       .map((s) => ({ name: s.name, intervalMs: s.intervalMs, rate: s.rate.max.map((v) => v ?? 0), cadenceMin: aligned(s.cadence, x).min, cadenceMax: aligned(s.cadence, x).max })),
-    gaps: report.sources.flatMap((s) => s.gaps.map((g) => ({ source: s.name, startS: g.startS, endS: g.endS, causes: g.causes, paused: g.paused }))),
+    gaps: report.sources.flatMap((s) => s.gaps.map((g) => ({ source: s.name, startS: g.startS, endS: g.endS, causes: g.causes, excused: g.excused }))),
     markers: report.markers.map((m) => ({ tS: m.tS, name: m.name, phase: m.phase })),
     qmp: report.qmpEvents.map((e) => ({ tS: e.tS, name: e.name })),
     restarts: report.orchestratorRestarts.map((r) => ({ fromS: r.downFromS, toS: r.downToS })),

@@ -36,7 +36,7 @@ export const PAGE_SCRIPT = String.raw`
   // What every timeline-like chart shows over its plot; gapsOf picks which sources' gaps.
   function overlays(gapsOf) {
     return function (u) {
-      D.gaps.forEach(function (g) { if (gapsOf(g)) shade(u, g.startS, g.endS, g.paused ? 'rgba(128,128,128,0.25)' : 'rgba(214,39,40,0.22)'); });
+      D.gaps.forEach(function (g) { if (gapsOf(g)) shade(u, g.startS, g.endS, g.excused ? 'rgba(128,128,128,0.25)' : 'rgba(214,39,40,0.22)'); });
       D.restarts.forEach(function (r) { shade(u, r.fromS, r.toS, 'rgba(214,39,40,0.35)'); vline(u, r.toS, '#b00020', 'orchestrator restart', false, 2); });
       D.qmp.forEach(function (e, i) { vline(u, e.tS, '#e67e00', 'QMP ' + e.name, true, 1 + (i % 2)); });
       D.markers.forEach(function (m) { vline(u, m.tS, m.phase ? '#6a1b9a' : '#00796b', (m.phase ? 'phase ' : 'marker ') + m.name, !m.phase, 0); });

@@ -38,7 +38,7 @@ export function renderReportHtml(report: EpisodeReport): string {
 <p>Verdict: <span class="verdict verdict-${report.verdict.level}" id="verdict">${report.verdict.level}</span></p>
 ${reasons === '' ? '<p>No rule fired: every source delivered at its cadence.</p>' : `<ul id="reasons">${reasons}</ul>`}
 <h2>Timeline</h2>
-<p class="legend-note">Red shading: a gap of a source; grey: a gap while the VM was paused. Vertical lines: markers (green, dashed), phases (purple), QMP events (orange, dashed), orchestrator restarts (red). Hover a chart for its values.</p>
+<p class="legend-note">Red shading: a gap of a source; grey: a gap with nothing to record (the VM paused or shutting down, the guest not up yet). Vertical lines: markers (green, dashed), phases (purple), QMP events (orange, dashed), orchestrator restarts (red). Hover a chart for its values.</p>
 <div class="chart" id="chart-timeline"></div>
 ${report.guestClock === null ? '' : '<h2>Guest clock</h2><div class="chart" id="chart-clock"></div><div class="chart" id="chart-residual"></div>'}
 <h2>Cadence</h2>

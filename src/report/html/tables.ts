@@ -27,8 +27,8 @@ export function reportTables(report: EpisodeReport): string {
   const clock = report.guestClock;
   const parts = [
     table('Sources', ['source', 'kind', 'status', 'rows', 'expected', 'rows outside gaps', 'coverage', 'interval ms', 'p50 ms', 'p99 ms', 'max ms', 'missed ticks', 'gaps', 'dropped', 'restarts', 'file'], report.sources.map(sourceRow)),
-    table('Gaps', ['source', 'from s', 'to s', 'length s', 'VM paused', 'cause'], report.sources.flatMap((s) =>
-      s.gaps.map((g) => [s.name, g.startS.toFixed(3), g.endS.toFixed(3), g.durationS.toFixed(3), g.paused ? 'yes' : 'no', g.causes.join('; ') || 'unknown'])),
+    table('Gaps', ['source', 'from s', 'to s', 'length s', 'nothing to record', 'cause'], report.sources.flatMap((s) =>
+      s.gaps.map((g) => [s.name, g.startS.toFixed(3), g.endS.toFixed(3), g.durationS.toFixed(3), g.excused ? 'yes' : 'no', g.causes.join('; ') || 'unknown'])),
     ),
   ];
   if (clock !== null) {
