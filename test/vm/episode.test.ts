@@ -9,6 +9,8 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readManifest } from '../../src/orchestrator/manifest';
+import { episodeReport } from '../../src/report/episode-report';
+import { verdictLine } from '../../src/report/verdict-line';
 import { parseExactJson, type ExactJson } from '../../src/sink/exact-json';
 import { readLines } from '../helpers/jsonl';
 import { tempDir } from '../helpers/temp-dir';
@@ -195,7 +197,19 @@ test('vmtel run with all five collectors on the real VM: pause, resume and power
     const guestSent = Number(((rows.at(-1)!.fields['net'] as Row)['eth0'] as Row)['tx_packets']);
     assert.ok(guestSent > 0 && sentByGuest(netRows.at(-1)!) >= guestSent, `tap saw ${sentByGuest(netRows.at(-1)!)} packets, the guest sent ${guestSent}`);
   }
+
+  await assertReportOk(runDir, t);
 });
+
+// The report on this episode: every source delivered, the pause and the shutdown put down to the VM.
+async function assertReportOk(runDir: string, t: { diagnostic(message: string): void }): Promise<void> {
+  const report = await episodeReport(runDir);
+  t.diagnostic(`report: ${verdictLine(report.verdict)}; drift ${report.guestClock?.drift.ppm?.toFixed(2)} ppm, delivery delay p99 ${report.guestClock?.residualMs.p99?.toFixed(2)} ms`);
+  assert.equal(report.verdict.level, 'ok', JSON.stringify(report.verdict.reasons));
+  const guest = report.sources.find((s) => s.name === 'guest_agent')!;
+  assert.ok(guest.gaps.some((g) => g.excused && g.causes.includes('VM paused by QMP STOP')), `the pause is a gap of the guest: ${JSON.stringify(guest.gaps)}`);
+  assert.ok(report.guestClock!.steps.some((s) => s.paused && s.sizeMs < 0), `the guest clock stood still while paused: ${JSON.stringify(report.guestClock!.steps)}`);
+}
 
 function status(qmpRow: Row): ExactJson | undefined {
   return ((qmpRow['results'] as Row | undefined)?.['query-status'] as Row | undefined)?.['status'];
