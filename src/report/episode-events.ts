@@ -31,6 +31,8 @@ export class EpisodeEvents {
   readonly gaveUp = new Set<string>();
   readonly collectorRestarts = new Map<string, number>();
   readonly byName: Record<string, number> = {};
+  /** Per source: its first collector_started and its last collector_stopped. */
+  readonly activeNs = new Map<string, { startNs: number; stopNs: number | null }>();
   // The last event of the process before the latest start: where the orchestrator went down.
   private lastEventBeforeStartNs = 0;
   private pausedSinceNs: number | null = null;
@@ -62,6 +64,13 @@ export class EpisodeEvents {
         break;
       case 'collector_started':
         this.collectorStarted(event.source, tNs);
+        if (!this.activeNs.has(event.source)) this.activeNs.set(event.source, { startNs: tNs, stopNs: null });
+        break;
+      case 'collector_stopped':
+        {
+          const active = this.activeNs.get(event.source);
+          if (active !== undefined) active.stopNs = tNs;
+        }
         break;
       case 'collector_restarted':
         this.collectorRestarts.set(event.source, (this.collectorRestarts.get(event.source) ?? 0) + 1);

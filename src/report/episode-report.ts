@@ -105,10 +105,15 @@ function sourceFigures(
   const intervalMs = cadence.intervalMs();
   const spanNs = spanEndNs - spanStartNs;
   const gaps = read === null ? [] : gapsOf(source.name, cadence, intervalMs, events, spanStartNs, spanEndNs);
-  const gapNs = (gapList: Gap[]) => gapList.reduce((sum, g) => sum + (g.endS - g.startS) * 1e9, 0);
+  const gapNsWithin = (gapList: Gap[], fromNs: number, toNs: number) =>
+    gapList.reduce((sum, g) => sum + Math.max(0, Math.min(g.endS * 1e9, toNs) - Math.max(g.startS * 1e9, fromNs)), 0);
+  // A collector delivers from its start to its stop: the rows it owes are counted over that span.
+  const active = events.activeNs.get(source.name);
+  const activeFromNs = Math.max(spanStartNs, active?.startNs ?? spanStartNs);
+  const activeToNs = Math.min(spanEndNs, active?.stopNs ?? spanEndNs);
+  const outsideGapsNs = activeToNs - activeFromNs - gapNsWithin(gaps, activeFromNs, activeToNs);
   const dropped = record?.dropped ?? {};
   const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0);
-  const outsideGapsNs = spanNs - gapNs(gaps);
   // Every series reaches the episode's end, so all share one set of buckets (one x axis).
   cadence.series.extendTo(spanEndNs);
   const rate = cadence.series.points();
@@ -120,9 +125,9 @@ function sourceFigures(
     rows: cadence.rows,
     intervalMs,
     intervalFrom: source.intervalMs !== null ? 'config' : intervalMs !== null ? 'observed' : 'none',
-    expectedRows: intervalMs === null || read === null ? null : Math.floor(spanNs / (intervalMs * 1e6)),
+    expectedRows: intervalMs === null || read === null ? null : Math.floor((activeToNs - activeFromNs) / (intervalMs * 1e6)),
     rowsFraction: intervalMs === null || read === null || outsideGapsNs <= 0 ? null : cadence.rows / (outsideGapsNs / (intervalMs * 1e6)),
-    coverage: read === null || spanNs <= 0 ? null : Math.max(0, 1 - gapNs(gaps.filter((g) => !g.excused)) / spanNs),
+    coverage: read === null || spanNs <= 0 ? null : Math.max(0, 1 - gapNsWithin(gaps.filter((g) => !g.excused), spanStartNs, spanEndNs) / spanNs),
     cadenceMs: { p50: cadence.intervalsMs.quantile(0.5), p99: cadence.intervalsMs.quantile(0.99), max: cadence.intervalsMs.max },
     missedTicks: cadence.missedTicks,
     gaps: gaps.slice(0, MAX_GAPS_LISTED),

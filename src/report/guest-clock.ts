@@ -53,8 +53,12 @@ export class GuestClock {
 
   add(fields: TopLevelFields, tNs: number): void {
     if (fields.isInteger(SEQ)) this.seq.add(fields.number[SEQ]!, tNs);
-    if (fields.isInteger(GUEST_WALL) && fields.isInteger(WALL)) this.addWall(fields.difference(GUEST_WALL, WALL));
-    if (!fields.isInteger(GUEST_MONO)) return;
+    // A guest's clock of hundreds of digits reads as no number at all: such a row has no offset.
+    if (fields.isInteger(GUEST_WALL) && fields.isInteger(WALL)) {
+      const wallOffsetNs = fields.difference(GUEST_WALL, WALL);
+      if (Number.isFinite(wallOffsetNs)) this.addWall(wallOffsetNs);
+    }
+    if (!fields.isInteger(GUEST_MONO) || !Number.isFinite(fields.number[GUEST_MONO]!)) return;
     if (this.rows === 0) {
       this.baseHigh = fields.high[GUEST_MONO]!;
       this.baseLow = fields.low[GUEST_MONO]!;

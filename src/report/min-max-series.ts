@@ -1,7 +1,8 @@
 // A time series kept for a chart in bounded memory: values fall into at most MAX_BUCKETS buckets
 // of equal width, each keeping its min, max and count; when the series outgrows them, the width
 // doubles and neighbours merge. Min/max per bucket (per pixel, once drawn) keeps a single spike
-// and a gap visible where an average or a decimation would hide them.
+// visible where an average or a decimation would hide it; a gap longer than two buckets leaves an
+// empty one (the report shades every gap from its own list anyway).
 
 // About the width in pixels of a chart on a wide screen; two buckets per pixel at most.
 const MAX_BUCKETS = 2048;
