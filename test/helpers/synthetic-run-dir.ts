@@ -21,6 +21,8 @@ export interface SyntheticGuest {
   seqHoles?: Array<{ atS: number; missing: number }>;
   /** Delivery delay: a base plus a deterministic spread, ns. */
   delayNs?: { base: number; spread: number };
+  /** Rows carry t_guest_host_ns, the host instant the guest sampled. */
+  hostSampleStamp?: boolean;
 }
 
 export interface SyntheticSampler {
@@ -87,8 +89,9 @@ function writeGuest(path: string, episode: SyntheticEpisode, down: (tS: number) 
     const tMonoNs = Math.round(sampledNs + delay.base + ((i * 7919) % 1000) / 1000 * delay.spread);
     const guestMono = GUEST_MONO_ORIGIN_NS + BigInt(Math.round(guestNs));
     const guestWall = WALL_ORIGIN_NS + BigInt(Math.round(guestNs)) + GUEST_WALL_SKEW_NS;
+    const sampleStamp = guest.hostSampleStamp === true ? `"t_guest_host_ns":${Math.round(sampledNs)},` : '';
     out.write(
-      `{"t_mono_ns":${tMonoNs},"t_wall_ns":${WALL_ORIGIN_NS + BigInt(tMonoNs)},"source":"guest_agent","available_in_deployment":true,` +
+      `{"t_mono_ns":${tMonoNs},"t_wall_ns":${WALL_ORIGIN_NS + BigInt(tMonoNs)},"source":"guest_agent","available_in_deployment":true,${sampleStamp}` +
         `"seq":${seq},"t_guest_mono_ns":${guestMono},"t_guest_wall_ns":${guestWall},"cpu_pct":${(i % 100) / 3},"mem_used_kib":${1048576 + (i % 4096)},"procs":${100 + (i % 7)},"load":{"seq":-1,"one":0.5}}\n`,
     );
     seq += 1;

@@ -1,6 +1,7 @@
 // Each defect of a recording, placed exactly in a synthetic run dir, is found by the report with
 // the right cause and figures, and the verdict follows the thresholds.
 import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { episodeReport } from '../../src/report/episode-report';
@@ -135,4 +136,26 @@ test('markers and phases: each phase lasts until the next, and drift is fitted p
   assert.deepEqual(report.markers.map((m) => m.name), ['boot', 'note', 'attack']);
   assert.deepEqual(report.phases.map((p) => [p.name, p.startS, Math.round(p.endS)]), [['boot', 10, 50], ['attack', 50, 100]]);
   for (const phase of report.guestClock!.driftByPhase) near(phase.ppm, 20, 0.2, phase.phase);
+});
+
+test('rows with t_guest_host_ns are timed by it: the delivery delay is gone from the clock figures', async (t) => {
+  const episode: SyntheticEpisode = { durationS: 60, guest: { rateHz: 20, driftPpm: 50, delayNs: { base: 2_000_000, spread: 30_000_000 } } };
+  const byReadTime = await reportOf(t, episode);
+  assert.equal(byReadTime.guestClock!.hostStamp, 't_mono_ns');
+  assert.ok(byReadTime.guestClock!.residualMs.p99! > 10, `delay p99 by read time ${byReadTime.guestClock!.residualMs.p99}`);
+  const bySample = await reportOf(t, { ...episode, guest: { ...episode.guest!, hostSampleStamp: true } });
+  assert.equal(bySample.guestClock!.hostStamp, 't_guest_host_ns');
+  // What is left is the drift inside one 1 s window: 50 ppm of 1 s is 0.05 ms.
+  assert.ok(bySample.guestClock!.residualMs.p99! <= 0.051, `delay p99 by sample time ${bySample.guestClock!.residualMs.p99}`);
+  near(bySample.guestClock!.drift.ppm, 50, 0.01, 'drift by sample time');
+});
+
+test('a row file with a line that is not JSON and a cut last line is a warning', async (t) => {
+  const runDir = join(tempDir(t), 'run');
+  writeSyntheticRunDir(runDir, { durationS: 30, guest: { rateHz: 20 } });
+  appendFileSync(join(runDir, 'telemetry-guest_agent.jsonl'), 'not json\n{"t_mono_ns":29990000000,"t_wa');
+  const report = await episodeReport(runDir);
+  const guest = report.sources.find((s) => s.name === 'guest_agent')!;
+  assert.deepEqual([guest.rows, guest.unreadableLines, guest.unterminatedBytes], [599, 1, '{"t_mono_ns":29990000000,"t_wa'.length]);
+  assert.deepEqual(rules(report), ['unreadable_lines']);
 });
