@@ -47,6 +47,8 @@ export function stretchesBetween(steps: readonly number[], length: number): Stre
 export interface Fit {
   /** Slope in ppm; null with fewer than two points in every stretch. */
   ppm: number | null;
+  /** The slope's standard error in ppm (null without a degree of freedom left): short or noisy episodes say how little they know. */
+  sePpm: number | null;
   points: number;
   /** Per stretch: mean time (s) and mean offset (µs), for drawing the fitted lines. */
   centres: Array<{ stretch: Stretch; tMeanS: number; offsetMeanUs: number }>;
@@ -56,7 +58,9 @@ export interface Fit {
 export function pooledFit(points: OffsetPoints, stretches: readonly Stretch[], fromNs = -Infinity, toNs = Infinity): Fit {
   let sxy = 0;
   let sxx = 0;
+  let syy = 0;
   let used = 0;
+  let intercepts = 0;
   const centres: Fit['centres'] = [];
   for (const stretch of stretches) {
     let n = 0;
@@ -78,13 +82,19 @@ export function pooledFit(points: OffsetPoints, stretches: readonly Stretch[], f
       const t = points.tNs[i]!;
       if (t < fromNs || t >= toNs) continue;
       const dx = t / 1e9 - tMeanS;
-      sxy += dx * (points.offsetNs[i]! / 1e3 - offsetMeanUs);
+      const dy = points.offsetNs[i]! / 1e3 - offsetMeanUs;
+      sxy += dx * dy;
       sxx += dx * dx;
+      syy += dy * dy;
     }
     used += n;
+    intercepts += 1;
   }
-  // µs per s is ppm.
-  return { ppm: sxx > 0 ? sxy / sxx : null, points: used, centres };
+  // µs per s is ppm. One degree of freedom goes to each stretch's intercept and one to the slope.
+  const ppm = sxx > 0 ? sxy / sxx : null;
+  const freedom = used - intercepts - 1;
+  const sePpm = ppm === null || freedom <= 0 ? null : Math.sqrt(Math.max(0, syy - ppm * sxy) / freedom / sxx);
+  return { ppm, sePpm, points: used, centres };
 }
 
 /** offset − fitted line of every point in the fitted stretches, in ms, with the point's time. */

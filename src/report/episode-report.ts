@@ -40,7 +40,7 @@ export async function episodeReport(path: string): Promise<EpisodeReport> {
       scanned.push({ source, cadence, read: null });
       continue;
     }
-    const clock: GuestClock | null = source.kind === GUEST_KIND && guestClock === null ? new GuestClock(source.name, spanStartNs, windowNs, bucketNs) : null;
+    const clock: GuestClock | null = source.kind === GUEST_KIND && guestClock === null ? new GuestClock(source.name, spanStartNs, windowNs, bucketNs, events.causes.filter((c) => c.paused)) : null;
     if (clock !== null) guestClock = clock;
     const read = await scanSource(source, cadence, clock);
     scanned.push({ source, cadence, read });

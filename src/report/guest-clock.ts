@@ -33,11 +33,16 @@ export class GuestClock {
   private points: OffsetPoints = { tNs: new Float64Array(1024), offsetNs: new Float64Array(1024), length: 0 };
   private wall: { first: number; last: number; min: number; max: number } | null = null;
 
+  /**
+   * `pauses`: the VM's pauses known from the events; a window that overlaps one holds rows from
+   * both sides of a clock that stood still, so it enters neither the fit nor the delay figures.
+   */
   constructor(
     readonly source: string,
     private readonly spanStartNs: number,
     private readonly windowNs: number,
     private readonly bucketNs: number,
+    private readonly pauses: ReadonlyArray<{ startNs: number; endNs: number }>,
   ) {
     this.offsetSeries = new MinMaxSeries(spanStartNs, bucketNs);
   }
@@ -96,7 +101,7 @@ export class GuestClock {
       source: this.source,
       hostStamp: this.sawGuestHost ? 't_guest_host_ns' : 't_mono_ns',
       rows: this.rows,
-      drift: { ppm: fit.ppm, points: fit.points },
+      drift: pick(fit),
       driftBySegment: stretches.map(([start, end]) => ({
         startS: points.tNs[start]! / 1e9,
         endS: points.tNs[end - 1]! / 1e9,
@@ -144,7 +149,9 @@ export class GuestClock {
   // Ends the current window: its least-delayed offset becomes a fit point, and every row's delay
   // over it a residual.
   private closeWindow(next: number): void {
-    if (this.windowRows > 0) {
+    const startNs = this.spanStartNs + this.window * this.windowNs;
+    const overPause = this.pauses.some((p) => p.startNs < startNs + this.windowNs && p.endNs >= startNs);
+    if (this.windowRows > 0 && !overPause) {
       for (let i = 0; i < this.windowRows; i++) this.residualsMs.add((this.windowBestNs - this.windowOffsets[i]!) / 1e6);
       const p = this.points;
       if (p.length === p.tNs.length) this.points = { tNs: grow(p.tNs), offsetNs: grow(p.offsetNs), length: p.length };
@@ -158,8 +165,8 @@ export class GuestClock {
   }
 }
 
-function pick(fit: { ppm: number | null; points: number }) {
-  return { ppm: fit.ppm, points: fit.points };
+function pick(fit: { ppm: number | null; sePpm: number | null; points: number }) {
+  return { ppm: fit.ppm, sePpm: fit.sePpm, points: fit.points };
 }
 
 function grow(values: Float64Array): Float64Array<ArrayBuffer> {

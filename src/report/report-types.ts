@@ -75,6 +75,8 @@ export interface ClockStep {
 
 export interface DriftFit {
   ppm: number | null;
+  /** Standard error of ppm: a short or noisy episode says how little it knows. */
+  sePpm: number | null;
   /** Windows that entered the fit. */
   points: number;
 }

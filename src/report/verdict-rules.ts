@@ -92,10 +92,11 @@ export const RULES: readonly Rule[] = [
   },
   {
     name: 'drift',
-    doc: 'the guest clock drifts by more than `max_drift_ppm` against the host: warning',
+    doc: 'the guest clock drifts by more than `max_drift_ppm` against the host, by more than twice the fit\'s standard error (a short or noisy episode that cannot tell is not judged): warning',
     check: (f, t) => {
-      const ppm = f.guestClock?.drift.ppm;
-      return ppm != null && Math.abs(ppm) > t.max_drift_ppm ? [warn(`the guest clock drifts by ${ppm.toFixed(1)} ppm (more than ${t.max_drift_ppm})`)] : [];
+      const drift = f.guestClock?.drift;
+      if (drift?.ppm == null || drift.sePpm === null || Math.abs(drift.ppm) - 2 * drift.sePpm <= t.max_drift_ppm) return [];
+      return [warn(`the guest clock drifts by ${drift.ppm.toFixed(1)} ± ${drift.sePpm.toFixed(1)} ppm (more than ${t.max_drift_ppm})`)];
     },
   },
   {

@@ -67,6 +67,7 @@ test('a guest clock drifting by exactly 50 ppm then stepping by 1 s: 50 ppm fitt
   const report = await reportOf(t, episode);
   const clock = report.guestClock!;
   near(clock.drift.ppm, 50, 0.05, 'drift ppm');
+  assert.ok(clock.drift.sePpm! > 0 && clock.drift.sePpm! < 0.05, `standard error ${clock.drift.sePpm}`);
   assert.equal(clock.steps.length, 1);
   near(clock.steps[0]!.sizeMs, 1000, 1, 'step size');
   assert.ok(clock.steps[0]!.fromS <= 300 && clock.steps[0]!.toS >= 300 && clock.steps[0]!.toS - clock.steps[0]!.fromS < 2.1, JSON.stringify(clock.steps[0]));

@@ -34,7 +34,7 @@ export function reportTables(report: EpisodeReport): string {
   if (clock !== null) {
     parts.push(
       table(`Guest clock (${clock.source}, against ${clock.hostStamp})`, ['figure', 'value'], [
-        ['drift, ppm (fitted between steps)', fixed(clock.drift.ppm, 3)],
+        ['drift, ppm (fitted between steps) ± standard error', `${fixed(clock.drift.ppm, 3)} ± ${fixed(clock.drift.sePpm, 3)}`],
         ['windows in the fit', clock.drift.points],
         ['delivery delay p50 / p99 / max, ms', `${fixed(clock.residualMs.p50, 3)} / ${fixed(clock.residualMs.p99, 3)} / ${fixed(clock.residualMs.max, 3)}`],
         ['fit residual p50 / p99, ms', `${fixed(clock.fitResidualMs.p50, 3)} / ${fixed(clock.fitResidualMs.p99, 3)}`],
@@ -44,8 +44,8 @@ export function reportTables(report: EpisodeReport): string {
       ]),
       table('Clock steps', ['between s', 'and s', 'size ms', 'cause'], clock.steps.map((s) => [s.fromS.toFixed(3), s.toS.toFixed(3), s.sizeMs.toFixed(3), s.cause])),
       table('Seq holes', ['at s', 'after seq', 'missing'], clock.seq.holes.map((h) => [h.tS.toFixed(3), h.afterSeq, h.missing])),
-      table('Drift per stretch between steps', ['from s', 'to s', 'ppm', 'windows'], clock.driftBySegment.map((d) => [d.startS.toFixed(1), d.endS.toFixed(1), fixed(d.ppm, 3), d.points])),
-      table('Drift per phase', ['phase', 'from s', 'to s', 'ppm', 'windows'], clock.driftByPhase.map((d) => [d.phase, d.startS.toFixed(1), d.endS.toFixed(1), fixed(d.ppm, 3), d.points])),
+      table('Drift per stretch between steps', ['from s', 'to s', 'ppm', '± ppm', 'windows'], clock.driftBySegment.map((d) => [d.startS.toFixed(1), d.endS.toFixed(1), fixed(d.ppm, 3), fixed(d.sePpm, 3), d.points])),
+      table('Drift per phase', ['phase', 'from s', 'to s', 'ppm', '± ppm', 'windows'], clock.driftByPhase.map((d) => [d.phase, d.startS.toFixed(1), d.endS.toFixed(1), fixed(d.ppm, 3), fixed(d.sePpm, 3), d.points])),
     );
   }
   parts.push(
