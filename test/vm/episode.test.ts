@@ -204,7 +204,9 @@ test('vmtel run with all five collectors on the real VM: pause, resume and power
 // The report on this episode: every source delivered, the pause and the shutdown put down to the VM.
 async function assertReportOk(runDir: string, t: { diagnostic(message: string): void }): Promise<void> {
   const report = await episodeReport(runDir);
-  t.diagnostic(`report: ${verdictLine(report.verdict)}; drift ${report.guestClock?.drift.ppm?.toFixed(2)} ppm, delivery delay p99 ${report.guestClock?.residualMs.p99?.toFixed(2)} ms`);
+  const drift = report.guestClock?.drift;
+  const driftText = drift?.ppm == null ? `not measurable (${drift?.points ?? 0} windows fitted)` : `${drift.ppm.toFixed(2)} ± ${drift.sePpm?.toFixed(2)} ppm`;
+  t.diagnostic(`report: ${verdictLine(report.verdict)}; drift ${driftText}, delivery delay p99 ${report.guestClock?.residualMs.p99?.toFixed(2)} ms`);
   assert.equal(report.verdict.level, 'ok', JSON.stringify(report.verdict.reasons));
   const guest = report.sources.find((s) => s.name === 'guest_agent')!;
   assert.ok(guest.gaps.some((g) => g.excused && g.causes.includes('VM paused by QMP STOP')), `the pause is a gap of the guest: ${JSON.stringify(guest.gaps)}`);
