@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   VMTEL_SOURCE_UNREACHABLE: "a collector could not reach its source (QEMU's QMP socket, say) within connect_timeout_s",
   VMTEL_WORKER_EXITED: 'a collector worker exited without saying it stopped or failed',
   VMTEL_WORKER_UNRESPONSIVE: 'a collector worker did not stop within stop_grace_ms and was terminated',
-  VMTEL_RUN_DIR_INVALID: 'a path given as a run dir holds no readable episode.json',
+  VMTEL_NOT_A_RUN_DIR: 'the path given as a run directory is a file, missing, or a folder without episode.json',
   VMTEL_INTERNAL: 'a bug in vmtel itself; the log file holds the stack',
 } as const;
 
@@ -42,7 +42,7 @@ export function exitCodeFor(code: ErrorCode): number {
     code === 'VMTEL_USAGE' ||
     code === 'VMTEL_RUN_DIR_MISMATCH' ||
     code === 'VMTEL_MODULE_INVALID' ||
-    code === 'VMTEL_RUN_DIR_INVALID'
+    code === 'VMTEL_NOT_A_RUN_DIR'
     ? EXIT_CODES.config
     : EXIT_CODES.runtime;
 }

@@ -21,7 +21,7 @@ const MAX_GAPS_LISTED = 1000;
 // sampler has a row in every bucket and its rate and cadence draw as lines, not dots.
 const FINEST_BUCKET_NS = 1e8;
 
-/** The report of the episode in `path`; throws VMTEL_RUN_DIR_INVALID when it is not a run dir. */
+/** The report of the episode in `path`; throws VMTEL_NOT_A_RUN_DIR when it is not a run dir. */
 export async function episodeReport(path: string): Promise<EpisodeReport> {
   const runDir = openRunDir(path);
   const thresholds = thresholdsOf(runDir.manifest);

@@ -26,17 +26,27 @@ export interface RunDir {
   labels: Record<string, string>;
 }
 
-/** Opens the run dir at `path`; throws VMTEL_RUN_DIR_INVALID when it holds no readable manifest. */
+/** Opens the run dir at `path`; throws VMTEL_NOT_A_RUN_DIR saying what `path` is instead. */
 export function openRunDir(path: string): RunDir {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch (err) {
+    throw notRunDir(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!isFolder) throw notRunDir(path, 'is a file, not a folder');
   let manifest: Manifest | null;
   try {
-    if (!statSync(path).isDirectory()) throw new Error('not a directory');
     manifest = readManifest(path);
   } catch (err) {
-    throw new VmtelError('VMTEL_RUN_DIR_INVALID', `${path}: cannot read a vmtel run dir: ${(err as Error).message}`, { cause: err });
+    throw notRunDir(path, `holds an ${MANIFEST_FILE} that does not read as a manifest (${(err as Error).message})`);
   }
-  if (manifest === null) throw new VmtelError('VMTEL_RUN_DIR_INVALID', `${path} holds no ${MANIFEST_FILE}: not a vmtel run dir`);
+  if (manifest === null) throw notRunDir(path, `holds no ${MANIFEST_FILE}`);
   return { path, manifest, sources: sourcesOf(path, manifest), labels: labelsOf(manifest) };
+}
+
+function notRunDir(path: string, what: string): VmtelError {
+  return new VmtelError('VMTEL_NOT_A_RUN_DIR', `${path} ${what}: not a vmtel run dir (a folder holding ${MANIFEST_FILE})`);
 }
 
 function sourcesOf(path: string, manifest: Manifest): RunSource[] {

@@ -67,7 +67,7 @@ test('several run dirs: a page each and an index linking them with their verdict
 test('a path that is not a run dir is refused in one line, exit 2', async (t) => {
   const run = await runVmtel(t, ['report', tempDir(t)]);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /^vmtel: .* holds no episode\.json: not a vmtel run dir \[VMTEL_RUN_DIR_INVALID\]\n$/);
+  assert.match(run.stderr, /^vmtel: .* holds no episode\.json: not a vmtel run dir \(a folder holding episode\.json\) \[VMTEL_NOT_A_RUN_DIR\]\n$/);
 });
 
 test('an episode of the simulated VM without faults, recorded by vmtel run, is ok', async (t) => {
