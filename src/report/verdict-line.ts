@@ -1,5 +1,7 @@
 // The verdict in one line, for a log or a terminal: `verdict warning: <first reasons> (+N more)`.
 // `vmtel run` logs it at the end of an episode and `vmtel summary` prints it.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { episodeReport } from './episode-report';
 import type { Verdict } from './verdict-types';
 
@@ -13,8 +15,15 @@ export function verdictLine(verdict: Verdict): string {
   return `verdict ${verdict.level}: ${shown}${more > 0 ? ` (+${more} more)` : ''}`;
 }
 
-/** The verdict line of the episode in `runDir`, with where its full report is made. */
-export async function runDirVerdictLine(runDir: string): Promise<string> {
+/**
+ * The verdict line of the episode in `runDir`, with where its full report is made. With
+ * `maxBytes`, an episode whose files are larger is not read: the line says how to get it.
+ */
+export async function runDirVerdictLine(runDir: string, maxBytes = Infinity): Promise<string> {
+  const bytes = readdirSync(runDir)
+    .filter((file) => file.endsWith('.jsonl'))
+    .reduce((sum, file) => sum + statSync(join(runDir, file)).size, 0);
+  if (bytes > maxBytes) return `verdict not made at stop: ${(bytes / 2 ** 20).toFixed(1)} MiB of rows to read; run vmtel report ${runDir}`;
   const report = await episodeReport(runDir);
   return `${verdictLine(report.verdict)} (vmtel report ${runDir} for the figures)`;
 }

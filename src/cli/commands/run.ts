@@ -70,12 +70,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
   },
 };
 
+// pm2 gives a stopping vmtel stop_grace_ms + 2 s before SIGKILL (docs/pm2.md). The report reads
+// about 270 MiB of rows a second on the 2-core development VM (docs/benchmarks.md): a quarter of
+// that keeps the verdict well inside the margin; a larger episode is left to `vmtel report`.
+const VERDICT_AT_STOP_MAX_BYTES = 64 * 2 ** 20;
+
 // The episode's verdict, read back from what is on disk. A report that cannot be made is said in
 // the log; it never turns a recorded episode into a failed run.
 async function logVerdict(logger: Logger, runDir: string): Promise<void> {
   try {
     const { runDirVerdictLine } = await import('../../report/verdict-line.js');
-    const line = await runDirVerdictLine(runDir);
+    const line = await runDirVerdictLine(runDir, VERDICT_AT_STOP_MAX_BYTES);
     if (line.startsWith('verdict ok')) logger.info(line);
     else logger.warn(line);
   } catch (err) {
