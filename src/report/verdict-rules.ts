@@ -1,7 +1,7 @@
 // The verdict's rules, as data: each names itself (docs/report.md lists every name, and a test
 // keeps the two in sync), says in one line what it checks, and turns the figures into reasons in
 // plain words. The verdict is the worst severity among the reasons; none means ok.
-import type { EpisodeReport, SourceFigures } from './report-types';
+import type { ClockStep, EpisodeReport, Gap, SourceFigures } from './report-types';
 import type { Thresholds } from './thresholds';
 import type { Reason, Severity } from './verdict-types';
 
@@ -38,11 +38,15 @@ export const RULES: readonly Rule[] = [
   {
     name: 'gap',
     doc: 'a source has a gap longer than `max_gap_s` that is not one with nothing to record: warning',
-    check: perSource((x, t) =>
-      x.gaps
-        .filter((g) => !g.excused && g.durationS > t.max_gap_s)
-        .map((g) => warn(`${x.name} has a ${s(g.durationS)} gap from ${s(g.startS)} to ${s(g.endS)} (${g.causes.join('; ') || 'cause unknown'})`)),
-    ),
+    // One reason per source: an episode with a thousand gaps needs one line saying so, not a thousand.
+    check: perSource((x, t) => {
+      const long = x.gaps.filter((g) => !g.excused && g.durationS > t.max_gap_s);
+      const gapText = (g: Gap) => `a ${s(g.durationS)} gap from ${s(g.startS)} to ${s(g.endS)} (${g.causes.join('; ') || 'cause unknown'})`;
+      if (long.length === 0) return [];
+      if (long.length === 1) return [warn(`${x.name} has ${gapText(long[0]!)}`)];
+      const longest = long.reduce((a, b) => (b.durationS > a.durationS ? b : a));
+      return [warn(`${x.name} has ${long.length} gaps longer than ${t.max_gap_s} s (${s(long.reduce((sum, g) => sum + g.durationS, 0))} in all), the longest ${gapText(longest)}`)];
+    }),
   },
   {
     name: 'rows_fraction',
@@ -85,10 +89,14 @@ export const RULES: readonly Rule[] = [
   {
     name: 'clock_step',
     doc: 'the guest clock stepped by more than `clock_step_ms` and no VM pause explains it: warning',
-    check: (f) =>
-      (f.guestClock?.steps ?? [])
-        .filter((step) => !step.paused)
-        .map((step) => warn(`the guest clock jumped by ${step.sizeMs.toFixed(1)} ms between ${s(step.fromS)} and ${s(step.toS)}`)),
+    check: (f) => {
+      const steps = (f.guestClock?.steps ?? []).filter((step) => !step.paused);
+      const stepText = (step: ClockStep) => `by ${step.sizeMs.toFixed(1)} ms between ${s(step.fromS)} and ${s(step.toS)}`;
+      if (steps.length === 0) return [];
+      if (steps.length === 1) return [warn(`the guest clock jumped ${stepText(steps[0]!)}`)];
+      const largest = steps.reduce((a, b) => (Math.abs(b.sizeMs) > Math.abs(a.sizeMs) ? b : a));
+      return [warn(`the guest clock jumped ${steps.length} times, the largest ${stepText(largest)}`)];
+    },
   },
   {
     name: 'drift',

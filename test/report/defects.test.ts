@@ -160,3 +160,12 @@ test('a row file with a line that is not JSON and a cut last line is a warning',
   assert.deepEqual([guest.rows, guest.unreadableLines, guest.unterminatedBytes], [599, 1, '{"t_mono_ns":29990000000,"t_wa'.length]);
   assert.deepEqual(rules(report), ['unreadable_lines']);
 });
+
+test('many long gaps of one source are one reason naming their count and the longest', async (t) => {
+  const gaps = [{ fromS: 20, toS: 28 }, { fromS: 50, toS: 62 }, { fromS: 90, toS: 97 }];
+  const report = await reportOf(t, { durationS: 300, samplers: [{ ...HOST, gaps }] });
+  assert.equal(report.sources[0]!.gaps.length, 3);
+  assert.deepEqual(report.verdict.reasons.map((r) => r.message), [
+    'host has 3 gaps longer than 5 s (30.0 s in all), the longest a 13.0 s gap from 49.0 s to 62.0 s (cause unknown)',
+  ]);
+});
