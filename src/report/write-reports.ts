@@ -1,8 +1,9 @@
 // `vmtel report`'s work: the report of each run dir, written as one HTML page each (and an index
 // page when there are several) or as one JSON document. Reports are made one after the other,
 // so memory stays that of one episode's reading.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { writeFileAtomic } from '../orchestrator/atomic-file';
 import { REPORT_FILE } from '../run-dir-files';
 import { toJson } from '../sink/json-line';
 import { episodeReport } from './episode-report';
@@ -62,7 +63,9 @@ function uniquePaths(paths: string[]): string[] {
   });
 }
 
+// Written beside and renamed over (the run dir's atomic write): a `report.html` someone left as
+// a link in a run dir is replaced, never followed, and a reader never sees half a page.
 function writeFile(path: string, text: string): void {
   mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, text);
+  writeFileAtomic(path, text, { durable: false });
 }

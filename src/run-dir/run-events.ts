@@ -31,7 +31,7 @@ export async function forEachEvent(runDir: string, onEvent: (event: RunEvent) =>
     if (event === null) unreadable += 1;
     else onEvent(event);
   });
-  return { lines: totals.lines, unreadable, unterminatedBytes: totals.unterminatedBytes };
+  return { lines: totals.lines, unreadable: unreadable + totals.oversizedLines, unterminatedBytes: totals.unterminatedBytes };
 }
 
 function eventOf(line: string): RunEvent | null {

@@ -5,7 +5,7 @@ import { TopLevelFields } from './top-level-fields';
 
 export interface RowsRead {
   rows: number;
-  /** Lines that are not JSON objects (a row file vmtel wrote holds none; someone else's may). */
+  /** Lines that are not JSON objects, or too long to be vmtel's (a row file vmtel wrote holds none; someone else's may). */
   unreadable: number;
   bytes: number;
   /** A last line without "\n": cut short by a crash, not a row. */
@@ -29,5 +29,5 @@ export async function scanRows(path: string, names: readonly string[], onRow: (f
     rows += 1;
     onRow(fields);
   });
-  return { rows, unreadable, bytes: totals.bytes, unterminatedBytes: totals.unterminatedBytes };
+  return { rows, unreadable: unreadable + totals.oversizedLines, bytes: totals.bytes, unterminatedBytes: totals.unterminatedBytes };
 }

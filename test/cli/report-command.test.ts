@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
@@ -24,7 +24,18 @@ function runDirOf(t: Parameters<typeof tempDir>[0], episode: SyntheticEpisode): 
   return runDir;
 }
 
-test('--json is one document with exact integers, and the HTML page is written beside nothing else', async (t) => {
+test('a report.html left in the run dir as a link is replaced, never followed', async (t) => {
+  const runDir = runDirOf(t, CLEAN);
+  const victim = join(tempDir(t), 'victim.txt');
+  writeFileSync(victim, 'untouched\n');
+  symlinkSync(victim, join(runDir, 'report.html'));
+  const run = await runVmtel(t, ['report', runDir]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(readFileSync(victim, 'utf8'), 'untouched\n');
+  assert.equal(lstatSync(join(runDir, 'report.html')).isFile(), true);
+});
+
+test('--json is one document with exact integers', async (t) => {
   const runDir = runDirOf(t, CLEAN);
   const run = await runVmtel(t, ['report', runDir, '--json']);
   assert.equal(run.code, 0, run.stderr);
