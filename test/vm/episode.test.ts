@@ -201,16 +201,17 @@ test('vmtel run with all five collectors on the real VM: pause, resume and power
   await assertReportOk(runDir, t);
 });
 
-// The report on this episode: every source delivered, the pause and the shutdown put down to the VM.
+// The report on this episode: ok, with QEMU's events on its timeline, and the guest's gaps (its
+// boot, the pause when it outlasts three rows, the power-off) each put down to the VM.
 async function assertReportOk(runDir: string, t: { diagnostic(message: string): void }): Promise<void> {
   const report = await episodeReport(runDir);
   const drift = report.guestClock?.drift;
-  const driftText = drift?.ppm == null ? `not measurable (${drift?.points ?? 0} windows fitted)` : `${drift.ppm.toFixed(2)} ± ${drift.sePpm?.toFixed(2)} ppm`;
+  const driftText = drift?.ppm == null ? `not measurable (${drift?.points ?? 0} windows fitted)` : `${drift.ppm.toFixed(2)} ± ${drift.sePpm?.toFixed(2) ?? 'n/a'} ppm`;
   t.diagnostic(`report: ${verdictLine(report.verdict)}; drift ${driftText}, delivery delay p99 ${report.guestClock?.residualMs.p99?.toFixed(2)} ms`);
   assert.equal(report.verdict.level, 'ok', JSON.stringify(report.verdict.reasons));
+  for (const name of ['STOP', 'RESUME', 'POWERDOWN', 'SHUTDOWN']) assert.ok(report.qmpEvents.some((e) => e.name === name), `${name} on the report's timeline`);
   const guest = report.sources.find((s) => s.name === 'guest_agent')!;
-  assert.ok(guest.gaps.some((g) => g.excused && g.causes.includes('VM paused by QMP STOP')), `the pause is a gap of the guest: ${JSON.stringify(guest.gaps)}`);
-  assert.ok(report.guestClock!.steps.some((s) => s.paused && s.sizeMs < 0), `the guest clock stood still while paused: ${JSON.stringify(report.guestClock!.steps)}`);
+  assert.ok(guest.gaps.every((g) => g.excused && g.causes.length > 0), `every guest gap has its cause in the VM: ${JSON.stringify(guest.gaps)}`);
 }
 
 function status(qmpRow: Row): ExactJson | undefined {
