@@ -48,6 +48,15 @@ test('--json is one document with exact integers', async (t) => {
   assert.equal(run.stderr, '');
 });
 
+test('--json with several run dirs is one array, in the order given, written to --out', async (t) => {
+  const out = join(tempDir(t), 'reports.json');
+  const run = await runVmtel(t, ['report', runDirOf(t, WITH_GAP), runDirOf(t, CLEAN), '--json', '--out', out]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, '');
+  const reports = parseExactJson(readFileSync(out, 'utf8')) as Array<{ verdict: { level: string } }>;
+  assert.deepEqual(reports.map((r) => r.verdict.level), ['warning', 'ok']);
+});
+
 test('the exit code follows --fail-on', async (t) => {
   const warning = runDirOf(t, WITH_GAP);
   const unusable = runDirOf(t, EMPTY_SOURCE);
