@@ -5,7 +5,9 @@
 // runs on this project's 2-core test machine. Bundled, both load in a fraction of that. The
 // compiled tree beside it (dist/src) is what the tests import in-thread. See docs/build.md.
 import { buildSync } from 'esbuild';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UPLOT_FILES } from '../src/report/html/uplot-assets';
 import { BUNDLE_OPTIONS } from './bundle-options';
 
 const DIST = join(__dirname, '..');
@@ -29,3 +31,8 @@ buildSync({
     'unsupported-require-call': 'silent',
   },
 });
+
+// uPlot's dist files, read from node_modules now, beside the bundle: every report page inlines
+// them (src/report/html/uplot-assets.ts), and the bundle needs no node_modules to write one. Kept
+// out of the bundle's own text, which `vmtel run` loads on its start path.
+for (const file of UPLOT_FILES) copyFileSync(require.resolve(file.module), join(OUT, file.name));

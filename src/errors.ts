@@ -19,6 +19,9 @@ export const EXIT_CODES = {
   // `vmtel mark` / `status` / `tap` found no vmtel recording in the run dir: a driver script can
   // tell "nothing to mark" from a mark that failed.
   notRecording: 5,
+  // `vmtel report --fail-on`: the report was written and an episode's verdict is at or past the
+  // level named, so a driver can reject the episode without parsing the report.
+  verdictRejected: 6,
 } as const;
 
 export const ERROR_CODES = {

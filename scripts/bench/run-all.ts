@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const startedMs = performance.now();
   const date = new Date().toISOString().replace(/\.\d+Z$/, ' UTC').replace('T', ' ');
   const raw = await withBenchDir((dir) =>
-    runSuite(runs, idleRuns, buildCRawReader(dir), buildStartFloors(dir), (line) => process.stdout.write(`${line}\n`)),
+    runSuite(runs, idleRuns, buildCRawReader(dir), buildStartFloors(dir), (line) => process.stdout.write(`${line}\n`), dir),
   );
   machine.loadAfter = loadNow();
   const figures = computeFigures(raw);

@@ -8,6 +8,7 @@ import { VMTEL_VERSION } from '../version';
 import { checkCommand } from './commands/check';
 import { initCommand } from './commands/init';
 import { markCommand } from './commands/mark';
+import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { simCommand } from './commands/sim';
 import { statusCommand } from './commands/status';
@@ -25,6 +26,7 @@ const COMMANDS: ReadonlyArray<CommandModule<object, any>> = [
   validateCommand,
   initCommand,
   summaryCommand,
+  reportCommand,
   statusCommand,
   markCommand,
   tapCommand,
