@@ -1,6 +1,7 @@
 // The resolved configuration of one episode: what `loadConfig` returns after validation, with
 // every default filled in and every path absolute. Nothing downstream reads YAML.
 import type { LogLevel } from '../collectors/contract';
+import type { ShipConfig } from './ship-config';
 
 export interface RestartPolicy {
   /** Restarts allowed for one collector before it is given up; the count resets after a calm spell. */
@@ -39,6 +40,8 @@ export interface EpisodeConfig {
   restart: RestartPolicy;
   /** Every entry, enabled or not, in file order. */
   collectors: CollectorConfig[];
+  /** `ship:`; absent when the episode is recorded locally only. */
+  ship?: ShipConfig;
   /** The resolved config as YAML-ready data (snake_case keys, defaults filled), for printing and the manifest. */
   resolved: Record<string, unknown>;
 }

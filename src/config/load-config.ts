@@ -16,6 +16,7 @@ import { parseYaml, type YamlDocument } from './key-lines';
 import { reportOutputClashes } from './output-files';
 import { ProblemList } from './problem-list';
 import { resolveCollector, type CollectorBases } from './resolve-collector';
+import { checkShip } from './ship-config';
 
 /** What the command line says beside the file; each wins over the file's key. */
 export interface ConfigOverrides {
@@ -26,7 +27,7 @@ export interface ConfigOverrides {
   env?: Environment;
 }
 
-const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'restart', 'collectors'];
+const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'restart', 'collectors', 'ship'];
 
 /** The checked config of `configPath`; throws ConfigError listing every problem, or VMTEL_CONFIG_UNREADABLE. */
 export async function loadConfig(configPath: string, overrides: ConfigOverrides = {}): Promise<EpisodeConfig> {
@@ -48,6 +49,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const runDir = overrides.runDir === undefined ? (configured ?? runDirWithoutKey(configDir, settings)) : resolve(overrides.runDir);
   const restart = checkRestart(top['restart'], topPlace);
   const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms });
+  const ship = Object.hasOwn(top, 'ship') ? checkShip(top['ship'], topPlace) : undefined;
   reportOutputClashes(collectors.configs, runDir, problems);
   problems.throwIfAny();
 
@@ -67,6 +69,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       resetAfterMs: restart.reset_after_ms,
     },
     collectors: collectors.configs,
+    ...(ship === undefined ? {} : { ship: ship.config }),
     resolved: {
       vm: settings.vm,
       episode: settings.episode,
@@ -76,6 +79,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       flush_ms: settings.flush_ms,
       restart,
       collectors: collectors.resolved,
+      ...(ship === undefined ? {} : { ship: ship.resolved }),
     },
   };
 }

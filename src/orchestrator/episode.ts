@@ -8,6 +8,7 @@ import type { CollectorCounts } from '../collectors/contract';
 import type { EpisodeConfig } from '../config/episode-config';
 import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
+import { drainShipper, episodeShipper } from '../fleet/episode-shipper';
 import { EVENTS_FILE } from '../run-dir-files';
 import { countLines } from '../sink/count-lines';
 import { emptyCounts } from './collector-counts';
@@ -70,6 +71,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   const manifest = openManifest(config, start, startedWallNs);
 
   recordStart(events, logger, config, start, manifest.orchestrator_restarts);
+  const shipper = episodeShipper(config, events, logger);
 
   let stopReason: string | null = null;
   let resolveStopRequested: () => void = () => undefined;
@@ -94,6 +96,8 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     const call = onStarted;
     onStarted = undefined;
     call?.();
+    // The shipper's thread boots once the collectors' have: it must not slow their start.
+    if (shipper !== null && !shipper.started) shipper.start();
   };
   const hooks = {
     control,
@@ -210,6 +214,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   });
   writeManifest(config.runDir, manifest);
   events.close();
+  if (shipper !== null) await drainShipper(shipper, config, manifest, () => writeManifest(config.runDir, manifest));
   lock.release();
   return {
     reason: stopReason ?? 'unknown',

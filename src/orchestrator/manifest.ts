@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectorCounts } from '../collectors/contract';
+import type { ShipRecord } from '../fleet/shipper-supervisor';
 import { MANIFEST_FILE } from '../run-dir-files';
 import { parseExactJson } from '../sink/exact-json';
 import { toJson } from '../sink/json-line';
@@ -52,6 +53,8 @@ export interface Manifest {
   config: Record<string, unknown>;
   collectors: Record<string, CollectorRecord>;
   torn_lines: Array<{ file: string; torn_bytes: number; torn_path: string }>;
+  /** With `ship:`, once the episode stopped: what the stop's drain shipped (docs/fleet.md). */
+  ship?: ShipRecord;
 }
 
 /** Writes the manifest whole; `durable: false` leaves out the fsync (see atomic-file.ts). */
