@@ -5,7 +5,9 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VmtelError } from '../errors';
 import { VMTEL_VERSION } from '../version';
+import { archiveCommand } from './commands/archive';
 import { runCommand } from './commands/run';
+import { shipCommand } from './commands/ship';
 import { simCommand } from './commands/sim';
 import { summaryCommand } from './commands/summary';
 import { validateCommand } from './commands/validate';
@@ -19,7 +21,9 @@ export async function main(argv: string[]): Promise<void> {
     .command(validateCommand)
     .command(simCommand)
     .command(summaryCommand)
-    .demandCommand(1, 'name a command: run, validate, summary or sim')
+    .command(shipCommand)
+    .command(archiveCommand)
+    .demandCommand(1, 'name a command: run, validate, summary, sim, ship or archive')
     .strict()
     .version(VMTEL_VERSION)
     .help()

@@ -5,7 +5,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 
 /** Replaces `path` with `contents` at once; `durable: false` leaves out the fsync. */
-export function writeFileAtomic(path: string, contents: string, { durable = true } = {}): void {
+export function writeFileAtomic(path: string, contents: string | Uint8Array, { durable = true } = {}): void {
   const tempPath = `${path}.${process.pid}.tmp`;
   const fd = openSync(tempPath, 'w');
   try {
