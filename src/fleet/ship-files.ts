@@ -2,10 +2,10 @@
 // events.jsonl as append-only files, episode.json as snapshots. vmtel.log, the lock, pm2's logs
 // and the checkpoint stay on the host. Only files directly in the run dir ship: a collector
 // output elsewhere has no place under DIR/<vm>/<episode>/ in the archive.
-import { lstatSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { ShipConfig } from '../config/ship-config';
 import { EVENTS_FILE, MANIFEST_FILE } from '../run-dir-files';
+import { bytesBehind, RunDirReader } from './run-dir-reader';
 import { readCheckpoint } from './ship-checkpoint';
 import type { ShipperSetup } from './shipper';
 
@@ -28,16 +28,10 @@ export function shipSetupOf(
 /** Bytes of each append-only file past its checkpoint (files with none left out). */
 export function unshippedBytes(setup: ShipperSetup): Record<string, number> {
   const checkpoint = readCheckpoint(setup.runDir, setup.ship.stream, setup.ship.subjectPrefix);
-  const left: Record<string, number> = {};
-  for (const file of setup.appendFiles) {
-    let size = 0;
-    try {
-      size = lstatSync(join(setup.runDir, file)).size;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    const bytes = size - (checkpoint.files[file]?.offset ?? 0);
-    if (bytes > 0) left[file] = bytes;
+  const files = new RunDirReader(setup.runDir);
+  try {
+    return bytesBehind(setup.appendFiles, (file) => files.sizeOf(file), (file) => checkpoint.files[file]?.offset ?? 0);
+  } finally {
+    files.close();
   }
-  return left;
 }

@@ -5,14 +5,14 @@
 // backs off while the servers are away and says so once (ship_stalled), and once when they are
 // back (ship_resumed).
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fstatSync } from 'node:fs';
 import type { ShipConfig } from '../config/ship-config';
-import { serializeError } from '../errors';
 import { readChunk } from './chunk-reader';
 import type { ChunkMeta } from './chunk-message';
 import { natsFailure, openNats, type NatsSession } from './nats-client';
+import { ShipHealth, type ShipperReport } from './ship-health';
 import { publishChunk } from './publish-chunk';
+import { bytesBehind, RunDirReader } from './run-dir-reader';
 import { readCheckpoint, START_POINT, writeCheckpoint, type FilePoint, type ShipCheckpoint } from './ship-checkpoint';
 import { ensureStream } from './stream-setup';
 import { subjectOf, type FileAddress } from './subject-token';
@@ -27,14 +27,8 @@ const MAX_BACKOFF_MS = 5000;
 // The checkpoint is rewritten (with an fsync) at most this often while chunks stream out; a
 // lagging checkpoint only means a resync from the stream after a crash (see ship-checkpoint.ts).
 const CHECKPOINT_EVERY_MS = 250;
-// Run-dir files are opened without following a link: a link planted in the run dir by another
-// local user must not make vmtel ship a file it points at.
-const READ_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
 // NATS's default max_payload, used until the server says its own.
 const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
-// A lag this long is told as a ship_lag event, at most once per LAG_EVENT_EVERY_MS.
-const LAG_EVENT_AFTER_MS = 5000;
-const LAG_EVENT_EVERY_MS = 30_000;
 
 export interface ShipperSetup {
   runDir: string;
@@ -47,10 +41,7 @@ export interface ShipperSetup {
   snapshotFiles: string[];
 }
 
-export interface ShipperReport {
-  event(event: string, fields: Record<string, unknown>): void;
-  log(level: 'error' | 'warn' | 'info' | 'debug', message: string): void;
-}
+export type { ShipperReport };
 
 type PassResult = 'idle' | 'progress' | 'failed';
 
@@ -59,18 +50,18 @@ export class Shipper {
   private readonly report: ShipperReport;
   private readonly checkpoint: ShipCheckpoint;
   private session: NatsSession | null = null;
-  private readonly fds = new Map<string, number>();
-  private stalledSinceMs: number | null = null;
+  private readonly files: RunDirReader;
+  private readonly health: ShipHealth;
   private backoffMs = INITIAL_BACKOFF_MS;
   private checkpointDirty = false;
   private checkpointSavedMs = 0;
-  private laggingSinceMs: number | null = null;
-  private lagToldMs = 0;
   private wake: () => void = () => undefined;
 
   constructor(setup: ShipperSetup, report: ShipperReport) {
     this.setup = setup;
     this.report = report;
+    this.health = new ShipHealth(report);
+    this.files = new RunDirReader(setup.runDir);
     this.checkpoint = readCheckpoint(setup.runDir, setup.ship.stream, setup.ship.subjectPrefix);
   }
 
@@ -82,57 +73,59 @@ export class Shipper {
       this.wake();
     });
     while (!stop) {
-      const result = await this.pass(true);
+      const result = await this.pass(true, () => stop);
       if (result !== 'progress' && !stop) await this.sleep(result === 'idle' ? POLL_MS : this.nextBackoffMs());
     }
   }
 
   /** Ships everything there is now; true once all of it is acknowledged, false at the deadline. */
   async shipAll(deadlineMs: number, withSnapshots: boolean): Promise<boolean> {
+    const late = (): boolean => Date.now() >= deadlineMs;
     for (;;) {
-      const result = await this.pass(withSnapshots);
+      const result = await this.pass(withSnapshots, late);
+      // A pass cut short by the deadline ends idle too: only files shipped to their end count.
+      if (late()) return result === 'idle' && Object.keys(this.unshipped()).length === 0;
       if (result === 'idle') return true;
-      const leftMs = deadlineMs - Date.now();
-      if (leftMs <= 0) return false;
-      if (result === 'failed') await this.sleep(Math.min(leftMs, this.nextBackoffMs()));
+      if (result === 'failed') await this.sleep(Math.min(deadlineMs - Date.now(), this.nextBackoffMs()));
     }
+  }
+
+  private lagBytes(): number {
+    return Object.values(this.unshipped()).reduce((sum, bytes) => sum + bytes, 0);
   }
 
   /** Bytes of the append-only files not yet acknowledged, by file (files with none left out). */
   unshipped(): Record<string, number> {
-    const left: Record<string, number> = {};
-    for (const file of this.setup.appendFiles) {
-      const size = this.sizeOf(file);
-      const bytes = size - this.pointOf(file).offset;
-      if (bytes > 0) left[file] = bytes;
-    }
-    return left;
+    return bytesBehind(this.setup.appendFiles, (file) => this.files.sizeOf(file), (file) => this.pointOf(file).offset);
   }
 
   async close(): Promise<void> {
     this.saveCheckpoint();
-    for (const fd of this.fds.values()) closeSync(fd);
-    this.fds.clear();
+    this.files.close();
     const session = this.session;
     this.session = null;
     if (session !== null) await session.nc.close().catch(() => undefined);
   }
 
-  private async pass(withSnapshots: boolean): Promise<PassResult> {
+  // One round over the files, each shipped to its end unless `enough` says to stop sooner (the
+  // live phase is over, the drain's deadline passed): a big backlog must not hold up the stop.
+  // One round over the files, each shipped to its end unless `enough` says to stop sooner (the
+  // live phase is over, the drain's deadline passed): a big backlog must not hold up the stop.
+  private async pass(withSnapshots: boolean, enough: () => boolean): Promise<PassResult> {
     let progressed = false;
     try {
       const session = await this.ensureSession();
       for (const file of this.setup.appendFiles) {
-        while (await this.shipNextChunk(session, file)) progressed = true;
+        while (!enough() && (await this.shipNextChunk(session, file))) progressed = true;
       }
       if (withSnapshots) for (const file of this.setup.snapshotFiles) if (await this.shipSnapshot(session, file)) progressed = true;
     } catch (err) {
-      this.noteStalled(err);
+      this.health.stalled(err, this.lagBytes());
       return 'failed';
     }
-    this.noteResumed();
+    this.backoffMs = INITIAL_BACKOFF_MS;
+    this.health.shipped(this.lagBytes());
     if (!progressed || Date.now() - this.checkpointSavedMs >= CHECKPOINT_EVERY_MS) this.saveCheckpoint();
-    this.noteLag();
     return progressed ? 'progress' : 'idle';
   }
 
@@ -152,7 +145,7 @@ export class Shipper {
 
   // One chunk of `file` if a whole line is waiting; false when there is none.
   private async shipNextChunk(session: NatsSession, file: string): Promise<boolean> {
-    const fd = this.fdOf(file);
+    const fd = this.files.fdOf(file);
     if (fd === null) return false;
     const point = this.pointOf(file);
     const maxPayload = session.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES;
@@ -164,19 +157,8 @@ export class Shipper {
   }
 
   private async shipSnapshot(session: NatsSession, file: string): Promise<boolean> {
-    let fd: number;
-    try {
-      fd = openSync(join(this.setup.runDir, file), READ_NO_FOLLOW);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    const bytes = this.files.readWhole(file);
+    if (bytes === null) return false;
     const point = this.pointOf(file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 === point.sha256) return false;
@@ -205,42 +187,6 @@ export class Shipper {
     this.checkpointSavedMs = Date.now();
   }
 
-  private noteStalled(err: unknown): void {
-    const failure = serializeError(natsFailure(err, 'shipping'), 'VMTEL_SHIP_UNREACHABLE');
-    if (this.stalledSinceMs !== null) {
-      this.report.log('debug', `still stalled: ${failure.message} [${failure.code}]`);
-      return;
-    }
-    this.stalledSinceMs = Date.now();
-    const lagBytes = Object.values(this.unshipped()).reduce((a, b) => a + b, 0);
-    this.report.event('ship_stalled', { code: failure.code, message: failure.message, lag_bytes: lagBytes });
-    this.report.log(failure.code === 'VMTEL_SHIP_REFUSED' ? 'error' : 'warn', `shipping stalled, recording goes on: ${failure.message} [${failure.code}]`);
-  }
-
-  private noteResumed(): void {
-    this.backoffMs = INITIAL_BACKOFF_MS;
-    if (this.stalledSinceMs === null) return;
-    const stalledS = (Date.now() - this.stalledSinceMs) / 1000;
-    this.stalledSinceMs = null;
-    this.report.event('ship_resumed', { stalled_s: stalledS });
-    this.report.log('info', `shipping resumed after ${stalledS.toFixed(1)} s`);
-  }
-
-  // After a successful pass: how far behind the files the stream is.
-  private noteLag(): void {
-    const lagBytes = Object.values(this.unshipped()).reduce((a, b) => a + b, 0);
-    const now = Date.now();
-    if (lagBytes === 0) {
-      this.laggingSinceMs = null;
-      return;
-    }
-    this.laggingSinceMs ??= now;
-    if (now - this.laggingSinceMs >= LAG_EVENT_AFTER_MS && now - this.lagToldMs >= LAG_EVENT_EVERY_MS) {
-      this.lagToldMs = now;
-      this.report.event('ship_lag', { lag_bytes: lagBytes, lag_s: (now - this.laggingSinceMs) / 1000 });
-    }
-  }
-
   private nextBackoffMs(): number {
     const delayMs = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
@@ -263,25 +209,5 @@ export class Shipper {
 
   private addressOf(file: string): FileAddress {
     return { vm: this.setup.vm, episode: this.setup.episode, file };
-  }
-
-  // Opened once and kept: the files only grow (collectors append; a torn tail is repaired before
-  // any shipper of a restarted episode opens them).
-  private fdOf(file: string): number | null {
-    const open = this.fds.get(file);
-    if (open !== undefined) return open;
-    try {
-      const fd = openSync(join(this.setup.runDir, file), READ_NO_FOLLOW);
-      this.fds.set(file, fd);
-      return fd;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
-  }
-
-  private sizeOf(file: string): number {
-    const fd = this.fdOf(file);
-    return fd === null ? 0 : fstatSync(fd).size;
   }
 }
