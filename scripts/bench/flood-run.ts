@@ -18,8 +18,8 @@ export interface FloodRun {
   startLatencyMs?: number;
 }
 
-export async function runVmtelFlood(rows: number, rowBytes: number): Promise<FloodRun> {
-  const run = await runGuestEpisode({ rows, rowBytes }, 120_000);
+export async function runVmtelFlood(rows: number, rowBytes: number, moreYaml = ''): Promise<FloodRun> {
+  const run = await runGuestEpisode({ rows, rowBytes, moreYaml }, 120_000);
   const seconds = Number(run.lastRowOnDiskNs - BigInt(run.sent.first_send_ns ?? 0)) / 1e9;
   const problems = rowProblems(run.check, rows);
   if (run.sent.rows !== rows) problems.push(`the generator sent ${run.sent.rows} rows of ${rows}`);

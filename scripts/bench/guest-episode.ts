@@ -23,13 +23,16 @@ export interface GuestLoad {
   rows: number;
   rowBytes: number;
   ratePerSec?: number;
+  /** Top-level YAML added to the episode's config (the fleet benchmark's `ship:`). */
+  moreYaml?: string;
 }
 
 export async function runGuestEpisode(load: GuestLoad, timeoutMs: number): Promise<GuestEpisode> {
   return withBenchDir(async (dir) => {
     const socketPath = join(dir, 'agent.sock');
-    const generator = await GeneratorProcess.start({ socketPath, ...load, close: true });
-    const vmtel = VmtelChild.start(dir, guestOnlyCollectors(socketPath, false));
+    const { moreYaml = '', ...rows } = load;
+    const generator = await GeneratorProcess.start({ socketPath, ...rows, close: true });
+    const vmtel = VmtelChild.start(dir, guestOnlyCollectors(socketPath, false), moreYaml);
     try {
       await generator.message('client', 10_000);
       const cpuAtGoMs = vmtel.cpuMs();

@@ -1,9 +1,21 @@
 // The shipper's worker entry: glue only. It ships live until the main thread says the episode
 // stopped, drains the files to their end, waits for the final manifest, ships it and exits.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '../errors';
 import { Shipper, type ShipperSetup } from './shipper';
 import type { FromShipper, ToShipper } from './shipper-messages';
+
+// Recording first: on a busy host the collectors' threads must win the CPU over shipping, which
+// can always catch up later. On Linux a nice value is per thread: this thread (its tid from
+// /proc/thread-self) gets a lower priority; elsewhere it keeps its own.
+const SHIPPER_NICE = 10;
+try {
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), SHIPPER_NICE);
+} catch {
+  // Not Linux, or no /proc: shipping then shares the CPU evenly.
+}
 
 const port = parentPort;
 if (port === null) throw new Error('shipper-worker.js runs only as a worker thread');
