@@ -11,7 +11,7 @@ import { ensureStream } from '../../src/fleet/stream-setup';
 import type { BenchCluster } from './fleet-cluster';
 
 const FILE = 'telemetry-guest.jsonl';
-const STREAM = 'BENCHCATCHUP';
+export const CATCH_UP_STREAM = 'BENCHCATCHUP';
 const PREFIX = 'catchup';
 // Rows are written in blocks of this size: the backlog is built in a few seconds.
 const BLOCK_BYTES = 8 * 2 ** 20;
@@ -48,7 +48,7 @@ export function writeBacklog(dir: string, bytes: number, rowBytes: number): numb
 export async function runCatchUp(cluster: BenchCluster, dir: string, run: number): Promise<CatchUpRun> {
   const bytes = statSync(join(dir, FILE)).size;
   const session = await openNats({ servers: cluster.urls, auth: { kind: 'none' }, tls: null, clientName: 'bench plain loop' });
-  const ship = cluster.ship(STREAM, PREFIX);
+  const ship = cluster.ship(CATCH_UP_STREAM, PREFIX);
   try {
     await ensureStream(session.jsm, ship);
     rmSync(join(dir, SHIP_CHECKPOINT_FILE), { force: true });
@@ -61,7 +61,7 @@ export async function runCatchUp(cluster: BenchCluster, dir: string, run: number
     const shipperS = (performance.now() - shipperStartMs) / 1000;
     await shipper.close();
     if (!complete) throw new Error('the shipper did not ship the whole backlog');
-    await session.jsm.streams.purge(STREAM);
+    await session.jsm.streams.purge(CATCH_UP_STREAM);
 
     const fd = openSync(join(dir, FILE), 'r');
     const maxPayload = session.nc.info?.max_payload ?? 2 ** 20;
@@ -77,15 +77,9 @@ export async function runCatchUp(cluster: BenchCluster, dir: string, run: number
       closeSync(fd);
     }
     const plainS = (performance.now() - plainStartMs) / 1000;
-    await session.jsm.streams.purge(STREAM);
+    await session.jsm.streams.purge(CATCH_UP_STREAM);
     return { bytes, shipperMBps: bytes / 1e6 / shipperS, plainMBps: bytes / 1e6 / plainS };
   } finally {
     await session.nc.close();
   }
-}
-
-export async function dropCatchUpStream(cluster: BenchCluster): Promise<void> {
-  const session = await openNats({ servers: cluster.urls, auth: { kind: 'none' }, tls: null, clientName: 'bench' });
-  await session.jsm.streams.delete(STREAM).catch(() => undefined);
-  await session.nc.close();
 }

@@ -1,6 +1,7 @@
 // The fleet benchmark's JetStream: three real nats-server nodes on loopback, stores under the
 // bench dir, every stream of the benchmark created with three replicas as a lab would run it.
 import type { ShipConfig } from '../../src/config/ship-config';
+import { openNats } from '../../src/fleet/nats-client';
 import { freePort, startNatsNode } from '../../test/helpers/nats-server';
 
 const NAMES = ['b1', 'b2', 'b3'];
@@ -11,6 +12,8 @@ export interface BenchCluster {
   ship(stream: string, subjectPrefix: string): ShipConfig;
   /** The same as a config file's `ship:` section. */
   shipYaml(stream: string, subjectPrefix: string): string;
+  /** Deletes a stream of the benchmark, so the next run starts from an empty one. */
+  dropStream(stream: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +41,11 @@ export async function startBenchCluster(dir: string): Promise<BenchCluster> {
     }),
     shipYaml: (stream, subjectPrefix) =>
       `ship:\n  nats:\n    servers: [${urls.join(', ')}]\n    stream: ${stream}\n    subject_prefix: ${subjectPrefix}\n    replicas: 3\n    drain_timeout_s: 120\n`,
+    dropStream: async (stream) => {
+      const session = await openNats({ servers: urls, auth: { kind: 'none' }, tls: null, clientName: 'bench' });
+      await session.jsm.streams.delete(stream).catch(() => undefined);
+      await session.nc.close();
+    },
     stop: async () => {
       for (const cleanup of cleanups.reverse()) await cleanup();
     },

@@ -55,7 +55,7 @@ export async function runShipLag(cluster: BenchCluster, ratePerSec: number, seco
     const lagsMs = Float64Array.from(received, ([atNs, tMonoNs]) => Number(atNs - (origin + tMonoNs)) / 1e6).sort();
     return { rows: received.length, p50Ms: percentile(lagsMs, 50), p99Ms: percentile(lagsMs, 99), maxMs: lagsMs[lagsMs.length - 1] ?? NaN };
   } finally {
-    await session.jsm.streams.delete(stream).catch(() => undefined);
     await session.nc.close();
+    await cluster.dropStream(stream);
   }
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { withBenchDir } from './bench-dir';
-import { dropCatchUpStream, runCatchUp, writeBacklog, type CatchUpRun } from './fleet-catch-up';
+import { CATCH_UP_STREAM, runCatchUp, writeBacklog, type CatchUpRun } from './fleet-catch-up';
 import { startBenchCluster } from './fleet-cluster';
 import { runShipLag, type LagRun } from './fleet-lag';
 import { runVmtelFlood, type FloodRun } from './flood-run';
@@ -46,10 +46,13 @@ async function main(): Promise<void> {
         catchUp.push(await runCatchUp(cluster, backlogDir, i));
         log(`catch-up ${i + 1}/${runs}: ${JSON.stringify(catchUp.at(-1))}`);
         flood.off.push(await runVmtelFlood(LOADS.floodRows, LOADS.rowBytes));
-        flood.on.push(await runVmtelFlood(LOADS.floodRows, LOADS.rowBytes, cluster.shipYaml('BENCHFLOOD', `flood${i}`)));
+        // Every flood episode is vm "bench", episode "bench": a stream of its own keeps one run's
+        // chunks from being taken as the next one's (same names, same subjects).
+        flood.on.push(await runVmtelFlood(LOADS.floodRows, LOADS.rowBytes, cluster.shipYaml('BENCHFLOOD', 'flood')));
+        await cluster.dropStream('BENCHFLOOD');
         log(`flood ${i + 1}/${runs}: off ${flood.off.at(-1)?.rowsPerSec.toFixed(0)} rows/s, on ${flood.on.at(-1)?.rowsPerSec.toFixed(0)} rows/s`);
       }
-      await dropCatchUpStream(cluster);
+      await cluster.dropStream(CATCH_UP_STREAM);
       return { lag, catchUp, flood };
     } finally {
       await cluster.stop();

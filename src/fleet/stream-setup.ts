@@ -1,6 +1,7 @@
 // Creates the stream when it is missing, so a fresh cluster needs no setup beyond the servers.
 // An existing stream is used as it is: its replicas and retention are the operator's choice.
 import type { ShipConfig } from '../config/ship-config';
+import { VmtelError } from '../errors';
 import type { JetStreamManager } from './nats-client';
 
 const NS_PER_S = 1_000_000_000;
@@ -15,7 +16,14 @@ export type StreamSettings = Pick<ShipConfig, 'stream' | 'subjectPrefix' | 'repl
 /** True when it created the stream. */
 export async function ensureStream(jsm: JetStreamManager, settings: StreamSettings): Promise<boolean> {
   try {
-    await jsm.streams.info(settings.stream);
+    const { config } = await jsm.streams.info(settings.stream);
+    const subjects = config.subjects ?? [];
+    if (!subjects.some((subject) => coversPrefix(subject, settings.subjectPrefix))) {
+      throw new VmtelError(
+        'VMTEL_SHIP_REFUSED',
+        `stream ${settings.stream} exists but does not take subjects ${settings.subjectPrefix}.> (it takes ${subjects.join(', ') || 'none'}); fix subject_prefix or the stream`,
+      );
+    }
     return false;
   } catch (err) {
     if (apiCode(err) !== STREAM_NOT_FOUND) throw err;
@@ -37,6 +45,18 @@ export async function ensureStream(jsm: JetStreamManager, settings: StreamSettin
     if (apiCode(err) === STREAM_NAME_IN_USE) return false;
     throw err;
   }
+}
+
+/** Whether a stream subject (wildcards allowed) takes every subject under `prefix`. */
+export function coversPrefix(streamSubject: string, prefix: string): boolean {
+  const wanted = prefix.split('.');
+  const tokens = streamSubject.split('.');
+  for (const [index, token] of tokens.entries()) {
+    if (token === '>') return true;
+    if (index >= wanted.length || (token !== '*' && token !== wanted[index])) return false;
+  }
+  // A subject without '>' takes subjects of exactly its length, never all of `prefix.>`.
+  return false;
 }
 
 /** JetStream's error code of an API failure, or undefined for any other error. */
