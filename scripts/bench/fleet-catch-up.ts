@@ -4,7 +4,8 @@
 import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { readChunk } from '../../src/fleet/chunk-reader';
-import { openNats } from '../../src/fleet/nats-client';
+import type { ShipConfig } from '../../src/config/ship-config';
+import { openNats, type NatsSession } from '../../src/fleet/nats-client';
 import { Shipper } from '../../src/fleet/shipper';
 import { SHIP_CHECKPOINT_FILE } from '../../src/run-dir-files';
 import { ensureStream } from '../../src/fleet/stream-setup';
@@ -51,35 +52,53 @@ export async function runCatchUp(cluster: BenchCluster, dir: string, run: number
   const ship = cluster.ship(CATCH_UP_STREAM, PREFIX);
   try {
     await ensureStream(session.jsm, ship);
-    rmSync(join(dir, SHIP_CHECKPOINT_FILE), { force: true });
-    const shipper = new Shipper(
-      { runDir: dir, vm: 'bench', episode: `shipper-${run}`, ship, appendFiles: [FILE], snapshotFiles: [] },
-      { event: () => undefined, log: () => undefined },
-    );
-    const shipperStartMs = performance.now();
-    const complete = await shipper.shipAll(Number.POSITIVE_INFINITY, false);
-    const shipperS = (performance.now() - shipperStartMs) / 1000;
-    await shipper.close();
-    if (!complete) throw new Error('the shipper did not ship the whole backlog');
-    await session.jsm.streams.purge(CATCH_UP_STREAM);
-
-    const fd = openSync(join(dir, FILE), 'r');
-    const maxPayload = session.nc.info?.max_payload ?? 2 ** 20;
-    const plainStartMs = performance.now();
-    try {
-      for (let offset = 0; offset < bytes; ) {
-        const chunk = readChunk(fd, offset, bytes, maxPayload);
-        if (chunk === null) break;
-        await session.js.publish(`${PREFIX}.bench.plain-${run}.f`, chunk.bytes);
-        offset += chunk.bytes.length;
-      }
-    } finally {
-      closeSync(fd);
+    const timed = async (body: () => Promise<void>): Promise<number> => {
+      const startMs = performance.now();
+      await body();
+      const seconds = (performance.now() - startMs) / 1000;
+      // The stream is emptied between the two, so each starts from the same state; the purge's
+      // after-effects on the servers fall on whichever runs second, hence the alternating order.
+      await session.jsm.streams.purge(CATCH_UP_STREAM);
+      return bytes / 1e6 / seconds;
+    };
+    const shipperRun = (): Promise<number> => timed(() => shipBacklog(dir, ship, run));
+    const plainRun = (): Promise<number> => timed(() => publishPlainly(session, dir, bytes, `${PREFIX}.bench.plain-${run}.f`));
+    if (run % 2 === 0) {
+      const shipperMBps = await shipperRun();
+      return { bytes, shipperMBps, plainMBps: await plainRun() };
     }
-    const plainS = (performance.now() - plainStartMs) / 1000;
-    await session.jsm.streams.purge(CATCH_UP_STREAM);
-    return { bytes, shipperMBps: bytes / 1e6 / shipperS, plainMBps: bytes / 1e6 / plainS };
+    const plainMBps = await plainRun();
+    return { bytes, shipperMBps: await shipperRun(), plainMBps };
   } finally {
     await session.nc.close();
+  }
+}
+
+async function shipBacklog(dir: string, ship: ShipConfig, run: number): Promise<void> {
+  rmSync(join(dir, SHIP_CHECKPOINT_FILE), { force: true });
+  const shipper = new Shipper(
+    { runDir: dir, vm: 'bench', episode: `shipper-${run}`, ship, appendFiles: [FILE], snapshotFiles: [] },
+    { event: () => undefined, log: () => undefined },
+  );
+  try {
+    if (!(await shipper.shipAll(Number.POSITIVE_INFINITY, false))) throw new Error('the shipper did not ship the whole backlog');
+  } finally {
+    await shipper.close();
+  }
+}
+
+// The same chunks, the same client, each ack awaited: what any publisher of these files pays.
+async function publishPlainly(session: NatsSession, dir: string, bytes: number, subject: string): Promise<void> {
+  const fd = openSync(join(dir, FILE), 'r');
+  const maxPayload = session.nc.info?.max_payload ?? 2 ** 20;
+  try {
+    for (let offset = 0; offset < bytes; ) {
+      const chunk = readChunk(fd, offset, bytes, maxPayload);
+      if (chunk === null) break;
+      await session.js.publish(subject, chunk.bytes);
+      offset += chunk.bytes.length;
+    }
+  } finally {
+    closeSync(fd);
   }
 }

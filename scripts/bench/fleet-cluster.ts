@@ -2,6 +2,8 @@
 // bench dir, every stream of the benchmark created with three replicas as a lab would run it.
 import type { ShipConfig } from '../../src/config/ship-config';
 import { openNats } from '../../src/fleet/nats-client';
+import { ensureStream } from '../../src/fleet/stream-setup';
+import { waitFor } from '../../test/helpers/wait-for';
 import { freePort, startNatsNode } from '../../test/helpers/nats-server';
 
 const NAMES = ['b1', 'b2', 'b3'];
@@ -26,6 +28,7 @@ export async function startBenchCluster(dir: string): Promise<BenchCluster> {
     NAMES.map((name, i) => startNatsNode(owner, dir, { name, port: ports[i]!, cluster: { name: 'bench', port: clusterPorts[i]!, routePorts: clusterPorts } })),
   );
   const urls = nodes.map((node) => node.url);
+  await placementPossible(urls);
   return {
     urls,
     ship: (stream, subjectPrefix) => ({
@@ -50,4 +53,17 @@ export async function startBenchCluster(dir: string): Promise<BenchCluster> {
       for (const cleanup of cleanups.reverse()) await cleanup();
     },
   };
+}
+
+// The nodes listen before their cluster has formed and elected a meta leader; until then a
+// 3-replica stream cannot be placed. vmtel itself just retries; the harness waits for it once.
+async function placementPossible(urls: string[]): Promise<void> {
+  const session = await openNats({ servers: urls, auth: { kind: 'none' }, tls: null, clientName: 'bench probe' });
+  try {
+    const probe = { stream: 'BENCHPROBE', subjectPrefix: 'probe', replicas: 3, maxAgeDays: 0, duplicateWindowS: 120 };
+    await waitFor('the cluster to place a 3-replica stream', () => ensureStream(session.jsm, probe).then(() => true), 60_000, 500);
+    await session.jsm.streams.delete(probe.stream);
+  } finally {
+    await session.nc.close();
+  }
 }
