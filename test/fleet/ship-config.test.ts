@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, formatProblem } from '../../src/config/config-error';
 import { loadConfig } from '../../src/config/load-config';
+import { SHIP_NATS_OPTIONAL, SHIP_NATS_SCHEMA } from '../../src/config/ship-keys';
 import { tempDir } from '../helpers/temp-dir';
 
 const HEAD = 'vm: vm1\nepisode: ep1\ncollectors:\n  host: {}\n';
@@ -63,4 +64,15 @@ test('ship: without nats: or servers is refused on its line', async (t) => {
   assert.match((await problemsOf(path)).join('\n'), /:6: ship\.nats\.servers: required key is missing/);
   writeFileSync(path, `${HEAD}ship: {}\n`);
   assert.match((await problemsOf(path)).join('\n'), /:5: ship\.nats: required key is missing/);
+});
+
+test('docs/configuration.md has a row for every ship.nats key, with the code default', () => {
+  const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'configuration.md'), 'utf8');
+  for (const [key, spec] of Object.entries({ ...SHIP_NATS_SCHEMA, ...SHIP_NATS_OPTIONAL })) {
+    const row = doc.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+    assert.ok(row !== undefined, `no row for ship.nats.${key}`);
+    const defaultCell = row.split(' | ')[2] ?? '';
+    const expected = !('default' in spec) ? (key === 'servers' ? 'required' : 'none') : String(spec.default);
+    assert.ok(defaultCell.includes(expected), `ship.nats.${key} default: ${defaultCell}`);
+  }
 });
