@@ -18,6 +18,9 @@ buildSync({
     'collector-worker': join(DIST, 'src', 'orchestrator', 'collector-worker.js'),
     // Started by the shipper supervisor from its own folder, only when a config has `ship:`.
     'shipper-worker': join(DIST, 'src', 'fleet', 'shipper-worker.js'),
+    // The bodies of vmtel ship and vmtel archive, loaded from beside load-fleet-cli.js when one
+    // of them runs: no other command reads their code.
+    'fleet-cli': join(DIST, 'src', 'fleet', 'fleet-cli.js'),
   },
   outdir: OUT,
   ...BUNDLE_OPTIONS,

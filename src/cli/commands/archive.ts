@@ -2,28 +2,9 @@
 // under --into, restartable at any moment (docs/fleet.md), or with --check lists what the stream
 // says was sent and the archive does not hold.
 import type { Argv, CommandModule } from 'yargs';
-import type { ShipAuth } from '../../config/ship-config';
 import { SHIP_DEFAULTS, SUBJECT_PREFIX_PATTERN } from '../../config/ship-keys';
-import { VmtelError } from '../../errors';
-import { checkArchive } from '../../fleet/archive/archive-check';
-import { runArchive } from '../../fleet/archive/archive-consumer';
-import { openNats } from '../../fleet/nats-client';
-
-interface ArchiveArgs {
-  servers: string;
-  into: string;
-  stream: string;
-  'subject-prefix': string;
-  durable: string;
-  once: boolean;
-  check: boolean;
-  credentials: string | undefined;
-  user: string | undefined;
-  'tls-ca': string | undefined;
-}
-
-// The password of --user comes from the environment, never the command line (ps shows that).
-const PASSWORD_VARIABLE = 'VMTEL_NATS_PASSWORD';
+import { PASSWORD_VARIABLE, type ArchiveArgs } from '../../fleet/fleet-cli-args';
+import { loadFleetCli } from '../../fleet/load-fleet-cli';
 
 export const archiveCommand: CommandModule<object, ArchiveArgs> = {
   command: 'archive',
@@ -47,46 +28,5 @@ export const archiveCommand: CommandModule<object, ArchiveArgs> = {
       })
       .example('$0 archive --servers nats://central:4222 --into /srv/episodes', 'archive every episode as it is shipped')
       .example('$0 archive --servers nats://central:4222 --into /srv/episodes --check', 'list anything missing'),
-  handler: async (argv) => {
-    const auth: ShipAuth =
-      argv.credentials !== undefined
-        ? { kind: 'credentials', file: argv.credentials }
-        : argv.user !== undefined
-          ? { kind: 'user', user: argv.user, password: process.env[PASSWORD_VARIABLE] ?? '' }
-          : { kind: 'none' };
-    const session = await openNats({
-      servers: argv.servers.split(',').map((s) => s.trim()),
-      auth,
-      tls: argv['tls-ca'] === undefined ? null : { caFile: argv['tls-ca'] },
-      clientName: `vmtel archive ${argv.durable}`,
-    });
-    const say = (line: string): void => void process.stderr.write(`vmtel archive: ${line}\n`);
-    try {
-      if (argv.check) {
-        const result = await checkArchive(session, argv.stream, argv['subject-prefix'], argv.into);
-        for (const line of result.missing) process.stdout.write(`missing ${line}\n`);
-        if (result.missing.length > 0) throw new VmtelError('VMTEL_ARCHIVE_INCOMPLETE', `${result.missing.length} of ${result.files} files incomplete in ${argv.into}`);
-        process.stdout.write(`complete: ${result.files} files in ${argv.into} match stream ${argv.stream}\n`);
-        return;
-      }
-      const stop = new AbortController();
-      const onSignal = (): void => stop.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const counts = await runArchive(session, {
-        stream: argv.stream,
-        subjectPrefix: argv['subject-prefix'],
-        durable: argv.durable,
-        intoDir: argv.into,
-        once: argv.once,
-        signal: stop.signal,
-        say,
-      });
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.stdout.write(`archived into ${argv.into}: ${counts.written} chunks written, ${counts.had} already held, ${counts.gap} gaps waited on, ${counts.bad} bad\n`);
-    } finally {
-      await session.nc.close();
-    }
-  },
+  handler: (argv) => loadFleetCli().archive(argv),
 };

@@ -2,10 +2,11 @@
 // JetStream consumer with explicit acks. A chunk is acked only once it is on disk (written and
 // fsynced, or found there already), so a kill at any moment loses nothing and writes nothing
 // twice: the consumer redelivers what was not acked and the writer recognises what it has.
-import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { VmtelError } from '../../errors';
 import { readChunkMeta } from '../chunk-message';
-import type { NatsSession } from '../nats-client';
+import { natsFailure, type NatsSession } from '../nats-client';
 import { apiCode } from '../stream-setup';
 import { addressOf } from '../subject-token';
 import { archivePath } from './archive-place';
@@ -22,6 +23,8 @@ const PULL_WAIT_MS = 1000;
 // predecessor held unacked (a redelivered chunk it already has is only acked again).
 const ACK_WAIT_NS = 10 * 1_000_000_000;
 const CONSUMER_NOT_FOUND = 10014;
+// While the stream is away (an election, a restart), the archive looks again this often.
+const RETRY_MS = 1000;
 
 export interface ArchiveOptions {
   stream: string;
@@ -37,25 +40,53 @@ export interface ArchiveOptions {
 export type ArchiveCounts = Record<Placed | 'bad', number>;
 
 export async function runArchive(session: NatsSession, options: ArchiveOptions): Promise<ArchiveCounts> {
-  await ensureConsumer(session, options);
-  const consumer = await session.js.consumers.get(options.stream, options.durable);
   const counts: ArchiveCounts = { written: 0, had: 0, gap: 0, bad: 0 };
-  while (!options.signal.aborted) {
-    let delivered = 0;
-    const batch: ConsumerMessages = await consumer.fetch({ max_messages: BATCH, expires: PULL_WAIT_MS });
-    const stop = (): void => void batch.close();
-    options.signal.addEventListener('abort', stop, { once: true });
+  let consumer: Consumer | null = null;
+  let caughtUp = false;
+  while (!options.signal.aborted && !caughtUp) {
+    try {
+      consumer ??= await openConsumer(session, options);
+      caughtUp = await archiveBatch(consumer, counts, options);
+    } catch (err) {
+      // The stream's leader moving, a server restarting: the archive waits for the stream
+      // rather than ending; anything else (the disk, a stream that does not exist) ends it.
+      if (!isTransient(err)) throw err instanceof Error && typeof (err as { code?: unknown }).code === 'string' ? err : natsFailure(err, 'archiving');
+      options.say(`waiting for the stream: ${(err as Error).message}`);
+      await delay(RETRY_MS);
+    }
+  }
+  return counts;
+}
+
+// One pull: writes what it brings; true when --once and nothing is left to deliver.
+async function archiveBatch(consumer: Consumer, counts: ArchiveCounts, options: ArchiveOptions): Promise<boolean> {
+  let delivered = 0;
+  const batch: ConsumerMessages = await consumer.fetch({ max_messages: BATCH, expires: PULL_WAIT_MS });
+  const stop = (): void => void batch.close();
+  options.signal.addEventListener('abort', stop, { once: true });
+  try {
     for await (const message of batch) {
       delivered += 1;
       counts[handle(message, options)] += 1;
     }
+  } finally {
     options.signal.removeEventListener('abort', stop);
-    if (delivered === 0 && options.once) {
-      const info = await consumer.info();
-      if (info.num_pending === 0 && info.num_ack_pending === 0) break;
-    }
   }
-  return counts;
+  if (delivered > 0 || !options.once) return false;
+  const info = await consumer.info();
+  return info.num_pending === 0 && info.num_ack_pending === 0;
+}
+
+async function openConsumer(session: NatsSession, options: ArchiveOptions): Promise<Consumer> {
+  await ensureConsumer(session, options);
+  return session.js.consumers.get(options.stream, options.durable);
+}
+
+// Timeouts, no responders and JetStream's 503 (no leader yet) pass; the names are the client's.
+function isTransient(err: unknown): boolean {
+  const name = err instanceof Error ? err.name : '';
+  const message = err instanceof Error ? err.message : String(err);
+  return /Timeout|NoResponders|Connection/.test(name) || /timeout|no responders|503|leader|heartbeat/i.test(message);
 }
 
 function handle(message: JsMsg, options: ArchiveOptions): Placed | 'bad' {
