@@ -2,7 +2,7 @@
 // faults a host meets: servers down at the start, the archive killed, vmtel SIGKILLed with a
 // checkpoint that lags the stream by more than the de-duplication window, refused credentials.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { readManifest } from '../../src/orchestrator/manifest';
@@ -75,6 +75,13 @@ test('servers down at the start and up later, a vm name with dots, the archive k
   assertArchived(runDir, episodeDir, FILES);
   assert.ok(readFileSync(join(episodeDir, 'events.jsonl'), 'utf8').includes('"event":"episode_stopped"'), 'episode_stopped shipped in the drain');
   assert.ok((await assertStreamContiguous([url], 'VMTEL')) > 1);
+
+  // An archive that lost the end of a file: --check names it and fails.
+  truncateSync(archivedRows, statSync(archivedRows).size - 10);
+  const check = await runVmtel(t, ['archive', '--servers', url, '--into', archiveDir, '--check']);
+  assert.equal(check.code, 1, check.stderr);
+  assert.match(check.stdout, /^missing lab\.vm-1\.a\/ep\.1\/telemetry-guest\.jsonl: have \d+ of \d+ bytes$/m);
+  assert.match(check.stderr, /\[VMTEL_ARCHIVE_INCOMPLETE\]/);
 });
 
 test('vmtel SIGKILLed mid-ship and restarted, its checkpoint older than the de-dup window: nothing stored twice', async (t) => {
@@ -131,6 +138,13 @@ test('refused credentials: a clear error, recording unharmed, and vmtel ship del
   const record = readManifest(runDir)?.ship;
   assert.equal(record?.drained, false);
   assert.ok((record?.unshipped_bytes['telemetry-guest.jsonl'] ?? 0) > 0, JSON.stringify(record));
+
+  // A config problem of the fleet commands reads like any other: its line, exit 2.
+  const broken = join(dir, 'broken.yaml');
+  writeConfig(broken, 'vm3', `    servers: [${url}]\n    password: right\n`);
+  const refused = await runVmtel(t, ['ship', '--run-dir', runDir, '--config', broken]);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /^vmtel: .*broken\.yaml:10: ship\.nats\.password: expected user beside it, got no user \[VMTEL_CONFIG_INVALID\]$/m);
 
   const fixed = join(dir, 'fixed.yaml');
   writeConfig(fixed, 'vm3', `    servers: [${url}]\n    user: host1\n    password: right\n`);
