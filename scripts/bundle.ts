@@ -18,12 +18,19 @@ buildSync({
     // The two names the code relies on: the supervisor starts collector-worker.js from its own folder.
     vmtel: join(DIST, 'src', 'cli', 'main.js'),
     'collector-worker': join(DIST, 'src', 'orchestrator', 'collector-worker.js'),
+    // Started by the shipper supervisor from its own folder, only when a config has `ship:`.
+    'shipper-worker': join(DIST, 'src', 'fleet', 'shipper-worker.js'),
+    // The bodies of vmtel ship and vmtel archive, loaded from beside load-fleet-cli.js when one
+    // of them runs: no other command reads their code.
+    'fleet-cli': join(DIST, 'src', 'fleet', 'fleet-cli.js'),
   },
   outdir: OUT,
   ...BUNDLE_OPTIONS,
   // winston is loaded only after the collectors have started (held-logger.ts): left out, it is not
   // even parsed before then.
-  external: ['winston'],
+  // The NATS client is required inside functions of src/fleet/nats-client.ts, by the shipper and
+  // the ship/archive commands only: left out, `vmtel run` without `ship:` never reads it.
+  external: ['winston', '@nats-io/*'],
   // File and line in src/ for a stack trace, with node --enable-source-maps.
   sourcemap: 'linked',
   logOverride: {

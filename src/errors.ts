@@ -54,6 +54,12 @@ export const ERROR_CODES = {
   VMTEL_CONTROL_UNKNOWN_OP: "a control request's op is not mark, status or stop",
   VMTEL_CONTROL_LINE_TOO_LONG: 'a control request line is over 64 KiB; the client is disconnected',
   VMTEL_CONTROL_BUSY: '16 control clients are connected already; the client is disconnected',
+  VMTEL_SHIP_UNREACHABLE: 'no NATS server of ship: (or --servers) could be reached, or JetStream did not answer',
+  VMTEL_SHIP_REFUSED: 'the NATS server refused the credentials, or denied a subject or API the shipper or archive needs',
+  VMTEL_SHIP_INCOMPLETE: 'vmtel ship stopped with part of the run dir not yet acknowledged by the stream',
+  VMTEL_SHIPPER_FAILED: 'the shipper worker of vmtel run failed or exited; it is restarted, recording goes on',
+  VMTEL_ARCHIVE_BAD_CHUNK: 'vmtel archive received a message that is not a vmtel chunk (unknown subject, missing or wrong headers); it is skipped',
+  VMTEL_ARCHIVE_INCOMPLETE: 'vmtel archive --check found files missing or shorter than what the stream says was sent',
   VMTEL_INTERNAL: 'a bug in vmtel itself; the log file holds the stack',
 } as const;
 

@@ -9,7 +9,9 @@ import { checkCommand } from './commands/check';
 import { initCommand } from './commands/init';
 import { markCommand } from './commands/mark';
 import { reportCommand } from './commands/report';
+import { archiveCommand } from './commands/archive';
 import { runCommand } from './commands/run';
+import { shipCommand } from './commands/ship';
 import { simCommand } from './commands/sim';
 import { statusCommand } from './commands/status';
 import { summaryCommand } from './commands/summary';
@@ -30,6 +32,8 @@ const COMMANDS: ReadonlyArray<CommandModule<object, any>> = [
   statusCommand,
   markCommand,
   tapCommand,
+  shipCommand,
+  archiveCommand,
   simCommand,
 ];
 const COMPLETION_COMMAND = 'completion';

@@ -19,6 +19,7 @@ import { REPORT_SCHEMA } from './report-keys';
 import { ProblemList } from './problem-list';
 import { resolveCollector, type CollectorBases } from './resolve-collector';
 import { checkLabels } from './check-labels';
+import { checkShip } from './ship-config';
 
 /** What the command line says beside the file; each wins over the file's key. */
 export interface ConfigOverrides {
@@ -29,7 +30,7 @@ export interface ConfigOverrides {
   env?: Environment;
 }
 
-const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'labels', 'restart', 'report', 'collectors'];
+const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'labels', 'restart', 'report', 'collectors', 'ship'];
 
 /** The checked config of `configPath`; throws ConfigError listing every problem, or VMTEL_CONFIG_UNREADABLE. */
 export async function loadConfig(configPath: string, overrides: ConfigOverrides = {}): Promise<EpisodeConfig> {
@@ -57,6 +58,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const restart = checkRestart(top['restart'], topPlace);
   const report = checkSection(top['report'], 'report', REPORT_SCHEMA, 'a mapping of report thresholds', topPlace);
   const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms, origins });
+  const ship = Object.hasOwn(top, 'ship') ? checkShip(top['ship'], topPlace) : undefined;
   reportOutputClashes(collectors.configs, runDir, problems);
   problems.throwIfAny();
 
@@ -80,6 +82,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       resetAfterMs: restart.reset_after_ms,
     },
     collectors: collectors.configs,
+    ...(ship === undefined ? {} : { ship: ship.config }),
     resolved: {
       vm: settings.vm,
       episode: settings.episode,
@@ -94,6 +97,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       restart,
       report,
       collectors: collectors.resolved,
+      ...(ship === undefined ? {} : { ship: ship.resolved }),
     },
   };
 }
