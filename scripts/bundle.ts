@@ -20,8 +20,8 @@ buildSync({
   outdir: OUT,
   ...BUNDLE_OPTIONS,
   // winston is loaded only after the collectors have started (held-logger.ts): left out, it is not
-  // even parsed before then.
-  external: ['winston'],
+  // even parsed before then. DuckDB is a native addon, loaded only by `export` and `sql`.
+  external: ['winston', '@duckdb/node-api'],
   // File and line in src/ for a stack trace, with node --enable-source-maps.
   sourcemap: 'linked',
   logOverride: {

@@ -26,6 +26,9 @@ export const ERROR_CODES = {
   VMTEL_SOURCE_UNREACHABLE: "a collector could not reach its source (QEMU's QMP socket, say) within connect_timeout_s",
   VMTEL_WORKER_EXITED: 'a collector worker exited without saying it stopped or failed',
   VMTEL_WORKER_UNRESPONSIVE: 'a collector worker did not stop within stop_grace_ms and was terminated',
+  VMTEL_NOT_A_RUN_DIR: "a path given to `vmtel export` or `vmtel sql` is not an episode's run dir (no readable episode.json)",
+  VMTEL_OUTPUT_UNWRITABLE: "`vmtel export`'s --out folder cannot be created or written, or is not empty",
+  VMTEL_QUERY_FAILED: "DuckDB refused the query given to `vmtel sql`; its message says why",
   VMTEL_INTERNAL: 'a bug in vmtel itself; the log file holds the stack',
 } as const;
 
@@ -37,7 +40,10 @@ export function exitCodeFor(code: ErrorCode): number {
     code === 'VMTEL_CONFIG_UNREADABLE' ||
     code === 'VMTEL_USAGE' ||
     code === 'VMTEL_RUN_DIR_MISMATCH' ||
-    code === 'VMTEL_MODULE_INVALID'
+    code === 'VMTEL_MODULE_INVALID' ||
+    code === 'VMTEL_NOT_A_RUN_DIR' ||
+    code === 'VMTEL_OUTPUT_UNWRITABLE' ||
+    code === 'VMTEL_QUERY_FAILED'
     ? EXIT_CODES.config
     : EXIT_CODES.runtime;
 }

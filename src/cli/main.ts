@@ -5,8 +5,10 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VmtelError } from '../errors';
 import { VMTEL_VERSION } from '../version';
+import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { simCommand } from './commands/sim';
+import { sqlCommand } from './commands/sql';
 import { summaryCommand } from './commands/summary';
 import { validateCommand } from './commands/validate';
 import { reportError } from './report-error';
@@ -19,7 +21,9 @@ export async function main(argv: string[]): Promise<void> {
     .command(validateCommand)
     .command(simCommand)
     .command(summaryCommand)
-    .demandCommand(1, 'name a command: run, validate, summary or sim')
+    .command(exportCommand)
+    .command(sqlCommand)
+    .demandCommand(1, 'name a command: run, validate, summary, export, sql or sim')
     .strict()
     .version(VMTEL_VERSION)
     .help()

@@ -25,6 +25,8 @@ export function createNetCollector(sysClassNet = '/sys/class/net') {
       interval_ms: intervalOption(1000),
     },
     defaultAvailableInDeployment: false,
+    // Every file of statistics/ is a counter the kernel only increments.
+    counters: ['rx_*', 'tx_*', 'collisions', 'multicast'],
     run(ctx) {
       const iface = ctx.options.interface;
       const sampler = new InterfaceSampler(sysClassNet, iface, (change) =>

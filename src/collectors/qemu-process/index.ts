@@ -40,6 +40,8 @@ export function createQemuProcessCollector(procRoot = '/proc') {
     description: 'CPU time per thread and vCPU, memory, faults, context switches and I/O of the QEMU process from /proc',
     options,
     defaultAvailableInDeployment: false,
+    // CPU time, faults, context switches and /proc/PID/io only grow; memory and states are gauges.
+    counters: ['utime_ms', 'stime_ms', 'minflt', 'majflt', 'main_thread_*_ctxt_switches', 'io.*'],
     run: (ctx) => watchQemuProcess(ctx, procRoot),
   });
 }
