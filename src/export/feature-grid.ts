@@ -54,9 +54,11 @@ export async function createFeaturesView(db: Db, episodes: readonly EpisodeInput
       const exact = isIntegerType(fieldType.get(field) ?? '') ? `${value}::HUGEINT` : `${value}::DOUBLE`;
       return `${exact} - lag(${exact}) OVER w AS d${j}`;
     });
-    ctes.push(
-      `p${i} AS (SELECT vm, episode, ${binOf(t)} AS bin, ${t} - lag(${t}) OVER w AS dt${inner.map((s) => `, ${s}`).join('')} FROM ${sqlIdent(source.view)} WINDOW w AS (PARTITION BY vm, episode ORDER BY ${t}))`,
-    );
+    // Only counters need the previous row; a source of gauges (the guest's millions of rows) is
+    // grouped without sorting it.
+    const window = rules.some(({ rule }) => rule === 'rate_per_s') ? `, ${t} - lag(${t}) OVER w AS dt` : '';
+    const windowClause = window === '' ? '' : ` WINDOW w AS (PARTITION BY vm, episode ORDER BY ${t})`;
+    ctes.push(`p${i} AS (SELECT vm, episode, ${binOf(t)} AS bin${window}${inner.map((s) => `, ${s}`).join('')} FROM ${sqlIdent(source.view)}${windowClause})`);
     const aggregates = rules.map(({ rule }, j) =>
       rule === 'mean' ? `avg(v${j}) AS f${j}` : `sum(d${j}) FILTER (d${j} >= 0)::DOUBLE * 1e9 / sum(dt) FILTER (d${j} >= 0) AS f${j}`,
     );

@@ -29,7 +29,7 @@ export interface SyntheticEpisode {
 
 // A plausible origin and wall anchor: the stamps of every row are built from them.
 const ORIGIN_NS = 426_851_661_183n;
-const WALL_START_NS = 1_795_981_248_729_741_556n;
+export const WALL_START_NS = 1_795_981_248_729_741_556n;
 
 /** Writes `episode` into `runDir` (created) and returns it. */
 export function writeSyntheticEpisode(runDir: string, episode: SyntheticEpisode): string {
@@ -42,22 +42,25 @@ export function writeSyntheticEpisode(runDir: string, episode: SyntheticEpisode)
       return `${toJson({ t_mono_ns: tMonoNs, t_wall_ns: WALL_START_NS + tMonoNs, source: source.name, available_in_deployment: source.deployable, ...fields })}\n`;
     });
     writeFileSync(join(runDir, file), lines.join('') + (source.tail ?? ''));
-    collectors[source.name] = {
-      kind: source.kind,
-      enabled: true,
-      output: join('/elsewhere', file),
-      available_in_deployment: source.deployable,
-      status: 'stopped',
-      restarts: 0,
-      last_reason: 'stopped',
-      rows: source.rowsRecorded ?? source.rows.length,
-      bytes: 0,
-      dropped: {},
-      stats: {},
-    };
+    collectors[source.name] = collectorRecord(source.kind, file, source.deployable, source.rowsRecorded ?? source.rows.length);
   }
   const events = (episode.events ?? []).map((event) => `${toJson({ t_wall_ns: WALL_START_NS + BigInt(event['t_mono_ns'] as number), ...event })}\n`);
   writeFileSync(join(runDir, 'events.jsonl'), events.join(''));
+  writeSyntheticManifest(runDir, episode, collectors);
+  return runDir;
+}
+
+/** Seconds on the episode timeline as t_mono_ns. */
+export function atS(seconds: number): bigint {
+  return BigInt(Math.round(seconds * 1e9));
+}
+
+/** A stopped episode's episode.json with `collectors` as recorded: what an export reads first. */
+export function writeSyntheticManifest(
+  runDir: string,
+  episode: Pick<SyntheticEpisode, 'vm' | 'episode' | 'durationS' | 'labels'>,
+  collectors: Record<string, CollectorRecord>,
+): void {
   const manifest: Manifest & { labels?: Record<string, string> } = {
     vmtel_version: '0.1.0',
     vm: episode.vm,
@@ -82,10 +85,21 @@ export function writeSyntheticEpisode(runDir: string, episode: SyntheticEpisode)
     ...(episode.labels === undefined ? {} : { labels: episode.labels }),
   };
   writeManifest(runDir, manifest, { durable: false });
-  return runDir;
 }
 
-/** Seconds on the episode timeline as t_mono_ns. */
-export function atS(seconds: number): bigint {
-  return BigInt(Math.round(seconds * 1e9));
+/** The manifest record of a source whose rows went to `file`. */
+export function collectorRecord(kind: string, file: string, deployable: boolean, rows: number): CollectorRecord {
+  return {
+    kind,
+    enabled: true,
+    output: join('/elsewhere', file),
+    available_in_deployment: deployable,
+    status: 'stopped',
+    restarts: 0,
+    last_reason: 'stopped',
+    rows,
+    bytes: 0,
+    dropped: {},
+    stats: {},
+  };
 }
