@@ -61,6 +61,19 @@ export function readEpisodeInput(runDirArg: string): EpisodeInput {
   return { runDir, manifest, labels: labelsOf(manifest), sources, events, unreadableEventLines: unreadable };
 }
 
+/** Reads every run dir; two run dirs of one vm and episode would merge on every table, so they are refused. */
+export function readEpisodeInputs(runDirs: readonly string[]): EpisodeInput[] {
+  const episodes = runDirs.map(readEpisodeInput);
+  const seen = new Map<string, string>();
+  episodes.forEach((episode, i) => {
+    const identity = `vm ${episode.manifest.vm} episode ${episode.manifest.episode}`;
+    const other = seen.get(identity);
+    if (other !== undefined) throw new VmtelError('VMTEL_USAGE', `${other} and ${runDirs[i]!} are both ${identity}: give each episode once`);
+    seen.set(identity, runDirs[i]!);
+  });
+  return episodes;
+}
+
 function readEvents(path: string): { events: Array<Record<string, ExactJson>>; unreadable: number } {
   let text: string;
   try {

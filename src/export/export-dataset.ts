@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../orchestrator/atomic-file';
 import { describeDataset, type TableCounts } from './dataset-description';
 import { createDatasetViews, type DatasetOptions } from './dataset-views';
 import { openDb, type Db } from './duckdb';
-import { readEpisodeInput } from './episode-input';
+import { readEpisodeInputs } from './episode-input';
 import { EPISODES_TABLE } from './episode-table';
 import { EVENTS_TABLE } from './event-table';
 import { FEATURES_VIEW } from './feature-grid';
@@ -34,7 +34,7 @@ export const DATASET_FILE = 'dataset.json';
 
 /** Writes the dataset; returns the paths written, dataset.json last. */
 export async function exportDataset(request: ExportRequest): Promise<string[]> {
-  const episodes = request.runDirs.map(readEpisodeInput);
+  const episodes = readEpisodeInputs(request.runDirs);
   const out = OutputDir.prepare(request.outDir);
   const db = await openDb();
   const written: string[] = [];

@@ -3,7 +3,7 @@
 import { VmtelError } from '../errors';
 import { createDatasetViews, type DatasetOptions } from './dataset-views';
 import { openDb } from './duckdb';
-import { readEpisodeInput } from './episode-input';
+import { readEpisodeInputs } from './episode-input';
 import { formatResult, type ResultFormat } from './format-result';
 
 export interface QueryRequest extends DatasetOptions {
@@ -14,7 +14,7 @@ export interface QueryRequest extends DatasetOptions {
 
 /** The query's result as text in the requested format. */
 export async function queryEpisodes(request: QueryRequest): Promise<string> {
-  const episodes = request.runDirs.map(readEpisodeInput);
+  const episodes = readEpisodeInputs(request.runDirs);
   const db = await openDb();
   try {
     await createDatasetViews(db, episodes, request);

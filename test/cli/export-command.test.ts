@@ -40,6 +40,11 @@ const badArguments: Array<{ what: string; args: (dir: string) => string[]; line:
     args: (dir) => ['export', join(dir, 'ep1'), '--out', join(dir, 'a-file', 'out')],
     line: /^vmtel: --out .*a-file\/out: cannot be written \(ENOTDIR\) \[VMTEL_OUTPUT_UNWRITABLE\]$/,
   },
+  {
+    what: 'one episode given twice',
+    args: (dir) => ['export', join(dir, 'ep1'), join(dir, 'ep1'), '--out', join(dir, 'out')],
+    line: /^vmtel: .*ep1 and .*ep1 are both vm vm1 episode ep1: give each episode once \[VMTEL_USAGE\]$/,
+  },
   { what: 'a bad --grid', args: (dir) => ['export', join(dir, 'ep1'), '--out', join(dir, 'out'), '--grid', '1 hour'], line: /^vmtel: --grid: expected a positive integer and a unit .* \[VMTEL_USAGE\]$/ },
 ];
 

@@ -16,6 +16,8 @@ export interface SyntheticSource {
   tail?: string;
   /** Rows the manifest claims (default: rows.length); more than written is a dropped line. */
   rowsRecorded?: number;
+  /** The user's module of a `module:` collector, as the manifest's config records it. */
+  modulePath?: string;
 }
 
 export interface SyntheticEpisode {
@@ -46,7 +48,8 @@ export function writeSyntheticEpisode(runDir: string, episode: SyntheticEpisode)
   }
   const events = (episode.events ?? []).map((event) => `${toJson({ t_wall_ns: WALL_START_NS + BigInt(event['t_mono_ns'] as number), ...event })}\n`);
   writeFileSync(join(runDir, 'events.jsonl'), events.join(''));
-  writeSyntheticManifest(runDir, episode, collectors);
+  const modules = episode.sources.filter((source) => source.modulePath !== undefined).map((source) => [source.name, { module: source.modulePath }]);
+  writeSyntheticManifest(runDir, episode, collectors, Object.fromEntries(modules));
   return runDir;
 }
 
@@ -60,6 +63,7 @@ export function writeSyntheticManifest(
   runDir: string,
   episode: Pick<SyntheticEpisode, 'vm' | 'episode' | 'durationS' | 'labels'>,
   collectors: Record<string, CollectorRecord>,
+  configuredCollectors: Record<string, unknown> = {},
 ): void {
   const manifest: Manifest & { labels?: Record<string, string> } = {
     vmtel_version: '0.1.0',
@@ -79,7 +83,7 @@ export function writeSyntheticManifest(
     starts: [],
     config_path: '/elsewhere/vm.yaml',
     config_digest: '0'.repeat(64),
-    config: { collectors: {} },
+    config: { collectors: configuredCollectors },
     collectors,
     torn_lines: [],
     ...(episode.labels === undefined ? {} : { labels: episode.labels }),
