@@ -19,6 +19,8 @@ export interface SourceInput {
   modulePath: string | undefined;
   /** Rows the manifest counted as written. */
   rowsRecorded: number;
+  /** The longest line the collector accepts (guest_agent's `max_line_bytes`), when it has such a bound. */
+  maxLineBytes: number | undefined;
 }
 
 export interface EpisodeInput {
@@ -43,11 +45,12 @@ export function readEpisodeInput(runDirArg: string): EpisodeInput {
   if (manifest === null || typeof manifest.vm !== 'string' || typeof manifest.episode !== 'string' || typeof manifest.collectors !== 'object') {
     throw new VmtelError('VMTEL_NOT_A_RUN_DIR', `${runDirArg}: not an episode's run dir (no episode.json naming a vm, an episode and its collectors)`);
   }
-  const configured = (manifest.config['collectors'] ?? {}) as Record<string, { module?: unknown }>;
+  const configured = (manifest.config['collectors'] ?? {}) as Record<string, { module?: unknown; options?: { max_line_bytes?: unknown } }>;
   const sources = Object.entries(manifest.collectors)
     .filter(([, record]) => record.enabled)
     .map(([name, record]): SourceInput => {
       const modulePath = configured[name]?.module;
+      const maxLineBytes = configured[name]?.options?.max_line_bytes;
       return {
         name,
         kind: record.kind,
@@ -55,6 +58,7 @@ export function readEpisodeInput(runDirArg: string): EpisodeInput {
         availableInDeployment: record.available_in_deployment === true,
         modulePath: typeof modulePath === 'string' ? modulePath : undefined,
         rowsRecorded: record.rows,
+        maxLineBytes: typeof maxLineBytes === 'number' ? maxLineBytes : undefined,
       };
     });
   const { events, unreadable } = readEvents(join(runDir, EVENTS_FILE));

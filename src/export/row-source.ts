@@ -12,11 +12,14 @@ import { WIDE_INTEGER } from './field-rules';
 import { rulesOfSource, type SourceRules } from './source-rules';
 import { sqlIdent, sqlString, sqlStringList } from './sql-text';
 
-// A guest row may be up to 64 MiB (guest_agent's max_line_bytes) plus the host's keys.
-const MAXIMUM_OBJECT_BYTES = 80 * 1024 * 1024;
-const READ_OPTIONS = `format='newline_delimited', ignore_errors=true, maximum_object_size=${MAXIMUM_OBJECT_BYTES}`;
+// DuckDB's default bound on one row; every scan holds buffers of this size, so it is raised only
+// for a source that accepts longer lines (guest_agent's max_line_bytes, up to 64 MiB), by the
+// room the host's keys take in front of the guest's.
+const DEFAULT_OBJECT_BYTES = 16 * 1024 * 1024;
+const HOST_KEYS_BYTES = 64 * 1024;
+const readOptions = (objectBytes: number): string => `format='newline_delimited', ignore_errors=true, maximum_object_size=${objectBytes}`;
 // Inference over every row, and objects always as STRUCTs (never MAPs), so every key is a column.
-const INFER_OPTIONS = `${READ_OPTIONS}, sample_size=-1, map_inference_threshold=-1, field_appearance_threshold=0`;
+const INFER_OPTIONS = 'sample_size=-1, map_inference_threshold=-1, field_appearance_threshold=0';
 
 export interface RowSource {
   name: string;
@@ -27,6 +30,8 @@ export interface RowSource {
   sourceRules: SourceRules;
   /** The view's name in DuckDB. */
   view: string;
+  /** read_json's options for this source's files. */
+  readOptions: string;
 }
 
 /** Every source of `episodes` that `keep` accepts, with at least one non-empty rows file, its layout found by DuckDB. */
@@ -41,8 +46,10 @@ export async function discoverRowSources(db: Db, episodes: readonly EpisodeInput
     const sourceRules = await rulesOfSource(entries.map(({ source }) => source));
     const deployable = entries.every(({ source }) => source.availableInDeployment);
     if (files.length === 0) continue;
-    const layout = await findLayout(db, files.map(({ path }) => path), sourceRules);
-    sources.push({ name, deployable, files, layout, sourceRules, view: `rows_${name}` });
+    const longestLine = Math.max(0, ...entries.map(({ source }) => source.maxLineBytes ?? 0));
+    const options = readOptions(Math.max(DEFAULT_OBJECT_BYTES, longestLine + HOST_KEYS_BYTES));
+    const layout = await findLayout(db, files.map(({ path }) => path), sourceRules, options);
+    sources.push({ name, deployable, files, layout, sourceRules, view: `rows_${name}`, readOptions: options });
   }
   return sources;
 }
@@ -52,20 +59,20 @@ export async function createRowsView(db: Db, source: RowSource, labelKeys: reado
   const fields = source.layout.columns.map((column) => `${columnExpression(column)}::${column.type} AS ${sqlIdent(column.name)}`).join(', ');
   const parts = source.files.map(
     ({ episode, path }) =>
-      `SELECT ${episodeColumnsSql(episode, labelKeys)}, ${fields} FROM read_json(${sqlString(path)}, ${READ_OPTIONS}, columns=${source.layout.readColumns}) WHERE t_mono_ns IS NOT NULL`,
+      `SELECT ${episodeColumnsSql(episode, labelKeys)}, ${fields} FROM read_json(${sqlString(path)}, ${source.readOptions}, columns=${source.layout.readColumns}) WHERE t_mono_ns IS NOT NULL`,
   );
   await db.run(`CREATE OR REPLACE VIEW ${sqlIdent(source.view)} AS ${parts.join(' UNION ALL ')}`);
 }
 
-async function findLayout(db: Db, paths: string[], { rules }: SourceRules): Promise<FieldLayout> {
-  const inferred = await db.structure(`SELECT * FROM read_json(${sqlStringList(paths)}, ${INFER_OPTIONS}) LIMIT 0`);
+async function findLayout(db: Db, paths: string[], { rules }: SourceRules, options: string): Promise<FieldLayout> {
+  const inferred = await db.structure(`SELECT * FROM read_json(${sqlStringList(paths)}, ${options}, ${INFER_OPTIONS}) LIMIT 0`);
   const first = layoutOf(inferred, rules.typeOf);
   const wide = first.columns.filter((column) => column.type === WIDE_INTEGER);
   if (wide.length === 0) return first;
   // Parquet has no 128-bit integer (DuckDB would write HUGEINT as DOUBLE): a column wider than
   // BIGINT becomes UBIGINT when no value is negative, else DECIMAL(38,0); both are exact.
   const checks = wide.map((column, i) => `min(${columnExpression(column)}) >= 0 AS c${i}`).join(', ');
-  const [unsigned = {}] = await db.rows(`SELECT ${checks} FROM read_json(${sqlStringList(paths)}, ${READ_OPTIONS}, columns=${first.readColumns})`);
+  const [unsigned = {}] = await db.rows(`SELECT ${checks} FROM read_json(${sqlStringList(paths)}, ${options}, columns=${first.readColumns})`);
   const resolved = new Map(wide.map((column, i) => [column.name, unsigned[`c${i}`] === false ? 'DECIMAL(38,0)' : 'UBIGINT']));
   return layoutOf(inferred, (name, type) => resolved.get(name) ?? rules.typeOf(name, type));
 }
