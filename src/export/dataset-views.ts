@@ -26,7 +26,7 @@ export async function createDatasetViews(db: Db, episodes: readonly EpisodeInput
   const labelKeys = labelKeysOf(episodes);
   const deployable = deployableSourceNames(episodes);
   const keepSource = (name: string): boolean => !options.deployableOnly || deployable.has(name);
-  const sources = await discoverRowSources(db, episodes, keepSource);
+  const sources = await discoverRowSources(db, episodes, keepSource, labelKeys);
   const leftOut = [...new Set(episodes.flatMap((episode) => episode.sources.map((source) => source.name)))].filter((name) => !keepSource(name)).sort();
   for (const source of sources) await createRowsView(db, source, labelKeys);
   // Markers are the experimenter's labels, not telemetry: they stay in the deployable view (its

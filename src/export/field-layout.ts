@@ -21,7 +21,7 @@ export interface FieldLayout {
   /** read_json's `columns` parameter: top-level key → DuckDB type (objects as STRUCT). */
   readColumns: string;
   columns: FlatColumn[];
-  /** Keys left out because their name collides with another's once case is ignored (or is empty). */
+  /** Fields left out: a name equal to another's once case is ignored, to a reserved one, or empty. */
   skipped: string[];
 }
 
@@ -31,11 +31,15 @@ export type TypeDecider = (name: string, inferred: string) => string;
 const INTEGER_TYPES = new Set(['UBIGINT', 'BIGINT', 'HUGEINT']);
 export const NUMERIC_TYPES = new Set([...INTEGER_TYPES, 'DOUBLE']);
 
-/** The layout of rows whose merged structure is `structure` (an object for any row source). */
-export function layoutOf(structure: Structure, decide: TypeDecider): FieldLayout {
+/**
+ * The layout of rows whose merged structure is `structure` (an object for any row source).
+ * `reserved` names columns the table already has (vm, episode, labels): a field of the same
+ * name is left out rather than make two columns of one name.
+ */
+export function layoutOf(structure: Structure, decide: TypeDecider, reserved: readonly string[] = []): FieldLayout {
   const skipped: string[] = [];
   const columns: FlatColumn[] = [];
-  const taken = new Set<string>();
+  const taken = new Set<string>(reserved.map((name) => name.toLowerCase()));
   const top = isObject(structure) ? structure : {};
   const reads: string[] = [];
   for (const key of distinctKeys(Object.keys(top), skipped)) {

@@ -13,8 +13,9 @@ const HOST_STAMP = /^t_(mono|wall)_ns$/;
 const GUEST_STAMP = /^t_guest_[a-z_]*ns$/;
 // Types read_json may guess from text (a date-looking string): the export keeps text as text.
 const KEPT_TYPES = new Set(['BOOLEAN', 'BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE', 'VARCHAR', 'JSON']);
-// Bookkeeping, not measurements: never on the feature grid.
-const NOT_FEATURES = /^(t_mono_ns|t_wall_ns|t_guest_.*|tick|available_in_deployment)$/;
+// Bookkeeping, not measurements: never on the feature grid; and `rows_in_bin`, the name the grid
+// gives its own count of a source's rows.
+const NOT_FEATURES = /^(t_mono_ns|t_wall_ns|t_guest_.*|tick|available_in_deployment|rows_in_bin)$/;
 
 /** The rules of one source. */
 export interface FieldRules {

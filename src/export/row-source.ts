@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Db } from './duckdb';
 import type { EpisodeInput, SourceInput } from './episode-input';
-import { episodeColumnsSql } from './episode-columns';
+import { episodeColumnsSql, labelColumn } from './episode-columns';
 import { columnExpression, layoutOf, type FieldLayout } from './field-layout';
 import { WIDE_INTEGER } from './field-rules';
 import { rulesOfSource, type SourceRules } from './source-rules';
@@ -35,7 +35,8 @@ export interface RowSource {
 }
 
 /** Every source of `episodes` that `keep` accepts, with at least one non-empty rows file, its layout found by DuckDB. */
-export async function discoverRowSources(db: Db, episodes: readonly EpisodeInput[], keep: (name: string) => boolean): Promise<RowSource[]> {
+export async function discoverRowSources(db: Db, episodes: readonly EpisodeInput[], keep: (name: string) => boolean, labelKeys: readonly string[]): Promise<RowSource[]> {
+  const reserved = ['vm', 'episode', ...labelKeys.map(labelColumn)];
   const byName = new Map<string, Array<{ episode: EpisodeInput; source: SourceInput }>>();
   for (const episode of episodes) {
     for (const source of episode.sources.filter(({ name }) => keep(name))) byName.set(source.name, [...(byName.get(source.name) ?? []), { episode, source }]);
@@ -48,7 +49,7 @@ export async function discoverRowSources(db: Db, episodes: readonly EpisodeInput
     if (files.length === 0) continue;
     const longestLine = Math.max(0, ...entries.map(({ source }) => source.maxLineBytes ?? 0));
     const options = readOptions(Math.max(DEFAULT_OBJECT_BYTES, longestLine + HOST_KEYS_BYTES));
-    const layout = await findLayout(db, files.map(({ path }) => path), sourceRules, options);
+    const layout = await findLayout(db, files.map(({ path }) => path), sourceRules, options, reserved);
     sources.push({ name, deployable, files, layout, sourceRules, view: `rows_${name}`, readOptions: options });
   }
   return sources;
@@ -64,9 +65,9 @@ export async function createRowsView(db: Db, source: RowSource, labelKeys: reado
   await db.run(`CREATE OR REPLACE VIEW ${sqlIdent(source.view)} AS ${parts.join(' UNION ALL ')}`);
 }
 
-async function findLayout(db: Db, paths: string[], { rules }: SourceRules, options: string): Promise<FieldLayout> {
+async function findLayout(db: Db, paths: string[], { rules }: SourceRules, options: string, reserved: readonly string[]): Promise<FieldLayout> {
   const inferred = await db.structure(`SELECT * FROM read_json(${sqlStringList(paths)}, ${options}, ${INFER_OPTIONS}) LIMIT 0`);
-  const first = layoutOf(inferred, rules.typeOf);
+  const first = layoutOf(inferred, rules.typeOf, reserved);
   const wide = first.columns.filter((column) => column.type === WIDE_INTEGER);
   if (wide.length === 0) return first;
   // Parquet has no 128-bit integer (DuckDB would write HUGEINT as DOUBLE): a column wider than
@@ -74,7 +75,7 @@ async function findLayout(db: Db, paths: string[], { rules }: SourceRules, optio
   const checks = wide.map((column, i) => `min(${columnExpression(column)}) >= 0 AS c${i}`).join(', ');
   const [unsigned = {}] = await db.rows(`SELECT ${checks} FROM read_json(${sqlStringList(paths)}, ${options}, columns=${first.readColumns})`);
   const resolved = new Map(wide.map((column, i) => [column.name, unsigned[`c${i}`] === false ? 'DECIMAL(38,0)' : 'UBIGINT']));
-  return layoutOf(inferred, (name, type) => resolved.get(name) ?? rules.typeOf(name, type));
+  return layoutOf(inferred, (name, type) => resolved.get(name) ?? rules.typeOf(name, type), reserved);
 }
 
 function sizeOf(path: string): number {
