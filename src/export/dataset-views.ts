@@ -7,16 +7,11 @@ import type { EpisodeInput } from './episode-input';
 import { createEpisodesTable } from './episode-table';
 import { createEventsTable, MARKER_SOURCE } from './event-table';
 import { createFeaturesView } from './feature-grid';
-import { createRowsView, discoverRowSources, type Inference, type RowSource } from './row-source';
+import { createRowsView, discoverRowSources, type RowSource } from './row-source';
 
 export interface DatasetOptions {
   deployableOnly: boolean;
   gridNs: bigint;
-}
-
-/** How the relations are made: the rows views' types from every row, or first from a sample (export confirms them). */
-export interface ViewsOptions extends DatasetOptions {
-  inference: Inference;
 }
 
 export interface DatasetViews {
@@ -27,11 +22,11 @@ export interface DatasetViews {
 }
 
 /** Creates every relation of the dataset of `episodes` in `db`. */
-export async function createDatasetViews(db: Db, episodes: readonly EpisodeInput[], options: ViewsOptions): Promise<DatasetViews> {
+export async function createDatasetViews(db: Db, episodes: readonly EpisodeInput[], options: DatasetOptions): Promise<DatasetViews> {
   const labelKeys = labelKeysOf(episodes);
   const deployable = deployableSourceNames(episodes);
   const keepSource = (name: string): boolean => !options.deployableOnly || deployable.has(name);
-  const sources = await discoverRowSources(db, episodes, keepSource, labelKeys, options.inference);
+  const sources = await discoverRowSources(db, episodes, keepSource, labelKeys);
   const leftOut = [...new Set(episodes.flatMap((episode) => episode.sources.map((source) => source.name)))].filter((name) => !keepSource(name)).sort();
   for (const source of sources) await createRowsView(db, source, labelKeys);
   // Markers are the experimenter's labels, not telemetry: they stay in the deployable view (its

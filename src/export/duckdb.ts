@@ -14,8 +14,6 @@ export interface Db {
   table(sql: string): Promise<{ columns: string[]; rows: unknown[][] }>;
   /** The columns a query would return, each as a Structure (objects for STRUCTs, [] for lists). */
   structure(sql: string): Promise<Record<string, Structure>>;
-  /** Another connection to the same database, to run a query beside this one's. */
-  fork(): Promise<Db>;
   close(): void;
 }
 
@@ -34,28 +32,24 @@ export async function openDb(options: { threads?: number } = {}): Promise<Db> {
   const config: Record<string, string> = {};
   if (options.threads !== undefined) config['threads'] = String(options.threads);
   const instance = await DuckDBInstance.create(':memory:', config);
-  const connect = async (closeInstance: boolean): Promise<Db> => {
-    const connection: DuckDBConnection = await instance.connect();
-    return {
-      run: async (sql) => {
-        await connection.run(sql);
-      },
-      rows: async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as Array<Record<string, unknown>>,
-      table: async (sql) => {
-        const reader = await connection.runAndReadAll(sql);
-        return { columns: reader.columnNames(), rows: reader.getRowsJS() as unknown[][] };
-      },
-      structure: async (sql) => {
-        const reader = await connection.runAndReadAll(sql);
-        const types = reader.columnTypes();
-        return Object.fromEntries(reader.columnNames().map((name, i) => [name, structureOf(types[i]!)]));
-      },
-      fork: () => connect(false),
-      close: () => {
-        connection.closeSync();
-        if (closeInstance) instance.closeSync();
-      },
-    };
+  const connection: DuckDBConnection = await instance.connect();
+  return {
+    run: async (sql) => {
+      await connection.run(sql);
+    },
+    rows: async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as Array<Record<string, unknown>>,
+    table: async (sql) => {
+      const reader = await connection.runAndReadAll(sql);
+      return { columns: reader.columnNames(), rows: reader.getRowsJS() as unknown[][] };
+    },
+    structure: async (sql) => {
+      const reader = await connection.runAndReadAll(sql);
+      const types = reader.columnTypes();
+      return Object.fromEntries(reader.columnNames().map((name, i) => [name, structureOf(types[i]!)]));
+    },
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
   };
-  return connect(true);
 }

@@ -44,12 +44,6 @@ export class OutputDir {
     return finalPath;
   }
 
-  /** Removes one temp file that will not be committed. */
-  discard(temp: string): void {
-    rmSync(temp, { force: true });
-    this.temps.delete(temp);
-  }
-
   /** Removes every temp file not committed (after a failure). */
   discardTemps(): void {
     for (const temp of this.temps) rmSync(temp, { force: true });

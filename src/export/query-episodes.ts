@@ -17,7 +17,7 @@ export async function queryEpisodes(request: QueryRequest): Promise<string> {
   const episodes = readEpisodeInputs(request.runDirs);
   const db = await openDb();
   try {
-    await createDatasetViews(db, episodes, { ...request, inference: 'every_row' });
+    await createDatasetViews(db, episodes, request);
     let result: { columns: string[]; rows: unknown[][] };
     try {
       result = await db.table(request.query);

@@ -18,13 +18,8 @@ import { sqlIdent, sqlString, sqlStringList } from './sql-text';
 const DEFAULT_OBJECT_BYTES = 16 * 1024 * 1024;
 const HOST_KEYS_BYTES = 64 * 1024;
 const readOptions = (objectBytes: number): string => `format='newline_delimited', ignore_errors=true, maximum_object_size=${objectBytes}`;
-// Objects always as STRUCTs (never MAPs), so every key is a column; types from every row, or
-// from DuckDB's default sample (its first 20,480 rows) for a guess that must then be confirmed.
-const STRUCT_OPTIONS = 'map_inference_threshold=-1, field_appearance_threshold=0';
-const INFER_OPTIONS = { every_row: `sample_size=-1, ${STRUCT_OPTIONS}`, sample: STRUCT_OPTIONS } as const;
-
-/** Where types come from: every row (the layout is final), or a sample (to be confirmed with layoutFromEveryRow). */
-export type Inference = keyof typeof INFER_OPTIONS;
+// Inference over every row, and objects always as STRUCTs (never MAPs), so every key is a column.
+const INFER_OPTIONS = 'sample_size=-1, map_inference_threshold=-1, field_appearance_threshold=0';
 
 export interface RowSource {
   name: string;
@@ -37,18 +32,10 @@ export interface RowSource {
   view: string;
   /** read_json's options for this source's files. */
   readOptions: string;
-  /** Column names the table already has (vm, episode, labels). */
-  reserved: readonly string[];
 }
 
 /** Every source of `episodes` that `keep` accepts, with at least one non-empty rows file, its layout found by DuckDB. */
-export async function discoverRowSources(
-  db: Db,
-  episodes: readonly EpisodeInput[],
-  keep: (name: string) => boolean,
-  labelKeys: readonly string[],
-  inference: Inference,
-): Promise<RowSource[]> {
+export async function discoverRowSources(db: Db, episodes: readonly EpisodeInput[], keep: (name: string) => boolean, labelKeys: readonly string[]): Promise<RowSource[]> {
   const reserved = ['vm', 'episode', ...labelKeys.map(labelColumn)];
   const byName = new Map<string, Array<{ episode: EpisodeInput; source: SourceInput }>>();
   for (const episode of episodes) {
@@ -62,8 +49,8 @@ export async function discoverRowSources(
     if (files.length === 0) continue;
     const longestLine = Math.max(0, ...entries.map(({ source }) => source.maxLineBytes ?? 0));
     const options = readOptions(Math.max(DEFAULT_OBJECT_BYTES, longestLine + HOST_KEYS_BYTES));
-    const source = { name, deployable, files, sourceRules, view: `rows_${name}`, readOptions: options, reserved };
-    sources.push({ ...source, layout: await findLayout(db, source, inference) });
+    const layout = await findLayout(db, files.map(({ path }) => path), sourceRules, options, reserved);
+    sources.push({ name, deployable, files, layout, sourceRules, view: `rows_${name}`, readOptions: options });
   }
   return sources;
 }
@@ -78,21 +65,8 @@ export async function createRowsView(db: Db, source: RowSource, labelKeys: reado
   await db.run(`CREATE OR REPLACE VIEW ${sqlIdent(source.view)} AS ${parts.join(' UNION ALL ')}`);
 }
 
-/** The source's layout with types from every row: the one a guessed layout must equal. */
-export function layoutFromEveryRow(db: Db, source: RowSource): Promise<FieldLayout> {
-  return findLayout(db, source, 'every_row');
-}
-
-/** Whether two layouts read and name every column alike. */
-export function sameLayout(a: FieldLayout, b: FieldLayout): boolean {
-  return a.readColumns === b.readColumns && JSON.stringify([a.columns, a.skipped]) === JSON.stringify([b.columns, b.skipped]);
-}
-
-async function findLayout(db: Db, source: Omit<RowSource, 'layout'>, inference: Inference): Promise<FieldLayout> {
-  const { rules } = source.sourceRules;
-  const { readOptions: options, reserved } = source;
-  const paths = source.files.map(({ path }) => path);
-  const inferred = await db.structure(`SELECT * FROM read_json(${sqlStringList(paths)}, ${options}, ${INFER_OPTIONS[inference]}) LIMIT 0`);
+async function findLayout(db: Db, paths: string[], { rules }: SourceRules, options: string, reserved: readonly string[]): Promise<FieldLayout> {
+  const inferred = await db.structure(`SELECT * FROM read_json(${sqlStringList(paths)}, ${options}, ${INFER_OPTIONS}) LIMIT 0`);
   const first = layoutOf(inferred, rules.typeOf, reserved);
   const wide = first.columns.filter((column) => column.type === WIDE_INTEGER);
   if (wide.length === 0) return first;

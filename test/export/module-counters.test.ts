@@ -32,7 +32,7 @@ test("a module: collector's declared counter is a rate on the grid, its other fi
   });
   const db = await openDb({ threads: 1 });
   t.after(() => db.close());
-  await createDatasetViews(db, readEpisodeInputs([runDir]), { deployableOnly: false, gridNs: 1_000_000_000n, inference: 'every_row' });
+  await createDatasetViews(db, readEpisodeInputs([runDir]), { deployableOnly: false, gridNs: 1_000_000_000n });
   const rows = await db.rows('SELECT bin::INTEGER AS bin, "app.requests" AS requests, "app.queue" AS queue FROM features ORDER BY bin');
   // Bin 1: 300 over 1 s; bin 2: (100 + 400) over 0.5 s + 0.5 s.
   assert.deepEqual(rows, [
