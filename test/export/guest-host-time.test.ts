@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { createDatasetViews } from '../../src/export/dataset-views';
-import { openDb } from '../../src/export/duckdb';
-import { readEpisodeInputs } from '../../src/export/episode-input';
-import { tempDir } from '../helpers/temp-dir';
-import { atS, writeSyntheticEpisode } from './synthetic-episode';
+import { episodeViews } from './episode-views';
+import { atS } from './synthetic-episode';
 
 test('a guest row is placed on the grid by t_guest_host_ns when it has one, else by t_mono_ns', async (t) => {
-  const dir = tempDir(t);
   // Read late (t_mono_ns in bin 2), but stamped by the guest at a host time in bin 0 or 1.
-  const runDir = writeSyntheticEpisode(join(dir, 'ep'), {
+  const db = await episodeViews(t, {
     vm: 'vm1',
     episode: 'ep',
     durationS: 3,
@@ -27,9 +22,6 @@ test('a guest row is placed on the grid by t_guest_host_ns when it has one, else
       },
     ],
   });
-  const db = await openDb({ threads: 1 });
-  t.after(() => db.close());
-  await createDatasetViews(db, readEpisodeInputs([runDir]), { deployableOnly: false, gridNs: 1_000_000_000n });
   const rows = await db.rows('SELECT bin::INTEGER AS bin, "guest_agent.rows_in_bin"::INTEGER AS n, "guest_agent.cpu_pct" AS cpu FROM features ORDER BY bin');
   assert.deepEqual(rows, [
     { bin: 0, n: 1, cpu: 10 },

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openDb } from '../../src/export/duckdb';
-import { createDatasetViews } from '../../src/export/dataset-views';
-import { readEpisodeInputs } from '../../src/export/episode-input';
-import { tempDir } from '../helpers/temp-dir';
-import { atS, writeSyntheticEpisode } from './synthetic-episode';
+import { episodeViews } from './episode-views';
+import { atS } from './synthetic-episode';
 
 const COUNTING_MODULE = join(__dirname, '..', 'fixtures', 'collectors', 'counting.js');
 
 test("a module: collector's declared counter is a rate on the grid, its other fields gauges", async (t) => {
-  const dir = tempDir(t);
-  const runDir = writeSyntheticEpisode(join(dir, 'ep'), {
+  const db = await episodeViews(t, {
     vm: 'vm1',
     episode: 'ep',
     durationS: 3,
@@ -30,9 +26,6 @@ test("a module: collector's declared counter is a rate on the grid, its other fi
       },
     ],
   });
-  const db = await openDb({ threads: 1 });
-  t.after(() => db.close());
-  await createDatasetViews(db, readEpisodeInputs([runDir]), { deployableOnly: false, gridNs: 1_000_000_000n });
   const rows = await db.rows('SELECT bin::INTEGER AS bin, "app.requests" AS requests, "app.queue" AS queue FROM features ORDER BY bin');
   // Bin 1: 300 over 1 s; bin 2: (100 + 400) over 0.5 s + 0.5 s.
   assert.deepEqual(rows, [
