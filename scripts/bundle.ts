@@ -27,10 +27,10 @@ buildSync({
   outdir: OUT,
   ...BUNDLE_OPTIONS,
   // winston is loaded only after the collectors have started (held-logger.ts): left out, it is not
-  // even parsed before then.
-  // The NATS client is required inside functions of src/fleet/nats-client.ts, by the shipper and
-  // the ship/archive commands only: left out, `vmtel run` without `ship:` never reads it.
-  external: ['winston', '@nats-io/*'],
+  // even parsed before then. DuckDB is a native addon, loaded only by `export` and `sql`. The NATS
+  // client is required inside functions of src/fleet/nats-client.ts, by the shipper and the
+  // ship/archive commands only: left out, `vmtel run` without `ship:` never reads it.
+  external: ['winston', '@duckdb/node-api', '@nats-io/*'],
   // File and line in src/ for a stack trace, with node --enable-source-maps.
   sourcemap: 'linked',
   logOverride: {

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     await simReady(sim.stdout);
     const run = spawn(process.execPath, [CLI, 'run', '--config', join(ROOT, 'config', 'demo.yaml'), '--run-dir', runDir, '--duration', String(EPISODE_S)], {
       stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, VMTEL_DEMO_EPISODE: process.env['VMTEL_DEMO_EPISODE'] ?? 'demo' },
     });
     const [code] = (await once(run, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`vmtel run exited with ${code}`);

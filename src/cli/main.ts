@@ -10,10 +10,12 @@ import { initCommand } from './commands/init';
 import { markCommand } from './commands/mark';
 import { reportCommand } from './commands/report';
 import { archiveCommand } from './commands/archive';
+import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { shipCommand } from './commands/ship';
 import { simCommand } from './commands/sim';
 import { statusCommand } from './commands/status';
+import { sqlCommand } from './commands/sql';
 import { summaryCommand } from './commands/summary';
 import { tapCommand } from './commands/tap';
 import { validateCommand } from './commands/validate';
@@ -29,6 +31,8 @@ const COMMANDS: ReadonlyArray<CommandModule<object, any>> = [
   initCommand,
   summaryCommand,
   reportCommand,
+  exportCommand,
+  sqlCommand,
   statusCommand,
   markCommand,
   tapCommand,

@@ -97,7 +97,8 @@ test('an episode of the simulated VM without faults, recorded by vmtel run, is o
   const simExited = once(sim, 'exit');
   await withDeadline('the simulated VM to be ready', simReady(sim.stdout), 20_000);
   const config = join(__dirname, '..', '..', '..', 'config', 'demo.yaml');
-  const run = await runVmtel(t, ['run', '--config', config, '--run-dir', runDir, '--duration', '8'], 40_000);
+  // demo.yaml takes its episode's name from the environment, as `npm run demo` sets it.
+  const run = await runVmtel(t, ['run', '--config', config, '--run-dir', runDir, '--duration', '8'], 40_000, { VMTEL_DEMO_EPISODE: 'demo' });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout + run.stderr, /verdict ok \(vmtel report /, `vmtel run logs the verdict at the end of the episode:\n${run.stdout}${run.stderr}`);
   sim.kill('SIGTERM');
