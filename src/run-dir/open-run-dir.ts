@@ -22,7 +22,7 @@ export interface RunDir {
   path: string;
   manifest: Manifest;
   sources: RunSource[];
-  /** `labels` of episode.json (set by `vmtel run --label`), {} when there are none. */
+  /** `labels` of episode.json (the config's `labels:`) as text, {} when there are none. */
   labels: Record<string, string>;
 }
 
@@ -55,8 +55,10 @@ function sourcesOf(path: string, manifest: Manifest): RunSource[] {
   return [...names].map((name) => {
     const config = configured[name] ?? {};
     const record = manifest.collectors[name];
+    // A kind's options sit beside the shared keys of its entry; manifests written before they
+    // were flattened keep them under `options`.
     const options = (config['options'] ?? {}) as Record<string, unknown>;
-    const interval = options['interval_ms'];
+    const interval = config['interval_ms'] ?? options['interval_ms'];
     const output = record?.output ?? (typeof config['output'] === 'string' ? config['output'] : join(String(manifest.config['run_dir']), `telemetry-${name}.jsonl`));
     return {
       name,
@@ -77,8 +79,9 @@ function rebased(file: string, manifest: Manifest, path: string): string {
   return inside.startsWith('..') || isAbsolute(inside) ? file : join(path, inside);
 }
 
+// Manifests written before labels existed have none.
 function labelsOf(manifest: Manifest): Record<string, string> {
-  const labels = (manifest as unknown as { labels?: unknown }).labels;
+  const labels: unknown = manifest.labels;
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) return {};
   return Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, String(value)]));
 }

@@ -105,11 +105,13 @@ test('an episode of the simulated VM without faults, recorded by vmtel run, is o
   await withDeadline('the simulated VM to exit', simExited);
 
   const report = await runVmtel(t, ['report', runDir, '--json', '--fail-on', 'warning']);
-  const parsed = parseExactJson(report.stdout) as { verdict: { level: string; reasons: unknown[] }; sources: Array<{ name: string; rows: number }> };
+  const parsed = parseExactJson(report.stdout) as { verdict: { level: string; reasons: unknown[] }; sources: Array<{ name: string; rows: number; intervalFrom: string }> };
   assert.equal(report.code, 0, JSON.stringify(parsed.verdict));
   assert.equal(parsed.verdict.level, 'ok');
   assert.deepEqual(parsed.sources.map((s) => s.name).sort(), ['guest_agent', 'host', 'net', 'qemu_process', 'qmp']);
   for (const source of parsed.sources) assert.ok(source.rows > 0, source.name);
+  // The samplers' cadence is judged against the interval their config gave, read from episode.json.
+  for (const source of parsed.sources.filter((s) => s.name !== 'guest_agent')) assert.equal(source.intervalFrom, 'config', source.name);
   const summary = await runVmtel(t, ['summary', '--run-dir', runDir]);
   assert.match(summary.stdout, /\nverdict ok \(vmtel report /);
 });
