@@ -34,7 +34,7 @@ export const DATASET_FILE = 'dataset.json';
 
 /** Writes the dataset; returns the paths written, dataset.json last. */
 export async function exportDataset(request: ExportRequest): Promise<string[]> {
-  const episodes = readEpisodeInputs(request.runDirs);
+  const episodes = await readEpisodeInputs(request.runDirs);
   const out = OutputDir.prepare(request.outDir);
   const db = await openDb();
   const written: string[] = [];

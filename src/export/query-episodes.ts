@@ -14,7 +14,7 @@ export interface QueryRequest extends DatasetOptions {
 
 /** The query's result as text in the requested format. */
 export async function queryEpisodes(request: QueryRequest): Promise<string> {
-  const episodes = readEpisodeInputs(request.runDirs);
+  const episodes = await readEpisodeInputs(request.runDirs);
   const db = await openDb();
   try {
     await createDatasetViews(db, episodes, request);

@@ -33,7 +33,8 @@ const badArguments: Array<{ what: string; args: (dir: string) => string[]; line:
   {
     what: 'a run dir of something else',
     args: (dir) => ['export', join(dir, 'photos'), '--out', join(dir, 'out')],
-    line: /^vmtel: .*photos: not an episode's run dir \(no episode\.json naming a vm, an episode and its collectors\) \[VMTEL_NOT_A_RUN_DIR\]$/,
+    // The one run-dir reader's words, as summary and report say them.
+    line: /^vmtel: .*photos holds no episode\.json: not a vmtel run dir \(a folder holding episode\.json\) \[VMTEL_NOT_A_RUN_DIR\]$/,
   },
   {
     what: 'an unwritable --out (under a file)',

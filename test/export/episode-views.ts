@@ -13,6 +13,6 @@ export async function episodeViews(t: Pick<TestContext, 'after'>, episode: Synth
   const runDir = writeSyntheticEpisode(join(tempDir(t), 'ep'), episode);
   const db = await openDb({ threads: 1 });
   t.after(() => db.close());
-  await createDatasetViews(db, readEpisodeInputs([runDir]), { deployableOnly: false, gridNs: 1_000_000_000n });
+  await createDatasetViews(db, await readEpisodeInputs([runDir]), { deployableOnly: false, gridNs: 1_000_000_000n });
   return db;
 }

@@ -84,7 +84,8 @@ export function writeSyntheticManifest(
     starts: [],
     config_path: '/elsewhere/vm.yaml',
     config_digest: '0'.repeat(64),
-    config: { collectors: configuredCollectors },
+    // Recorded elsewhere and moved here since, as an archived episode is.
+    config: { run_dir: '/elsewhere', collectors: configuredCollectors },
     collectors,
     control: null,
     torn_lines: [],

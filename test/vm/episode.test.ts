@@ -186,7 +186,7 @@ test('vmtel run with all five collectors on the real VM: pause, resume and power
   assert.equal(vcpus.length, 1, 'one vCPU');
   const vcpuCpuMs = exactRows(file('telemetry-qemu_process.jsonl'))
     .filter((r) => r['vcpu_source'] === 'qmp')
-    .map((r) => (r['threads'] as Row[]).find((thread) => thread['tid'] === vcpus[0]!.tid && thread['vcpu'] === vcpus[0]!.cpu))
+    .map((r) => (r['threads'] as Row[]).find((thread) => thread['thread_id'] === vcpus[0]!.tid && thread['vcpu_index'] === vcpus[0]!.cpu))
     .map((thread) => Number(thread?.['utime_ms']) + Number(thread?.['stime_ms']));
   assert.ok(vcpuCpuMs.length > 0 && vcpuCpuMs.every(Number.isFinite), 'every qmp-matched qemu_process row has the vCPU thread');
   assert.ok(vcpuCpuMs.at(-1)! > vcpuCpuMs[0]!, 'the vCPU thread used CPU time');
