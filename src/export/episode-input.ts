@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { VmtelError } from '../errors';
 import type { Manifest } from '../orchestrator/manifest';
+import { episodeReport, type EpisodeReport } from '../report';
 import { forEachEvent, openRunDir } from '../run-dir';
 import type { ExactJson } from '../sink/exact-json';
 
@@ -29,6 +30,8 @@ export interface EpisodeInput {
   events: Array<Record<string, ExactJson>>;
   /** events.jsonl lines that are not one JSON object (a torn last line, say): left out, counted. */
   unreadableEventLines: number;
+  /** `vmtel report`'s figures and verdict of the episode (episodes.parquet carries them). */
+  report: EpisodeReport;
 }
 
 /** Reads one run dir; a path that is not an episode's run dir is a VMTEL_NOT_A_RUN_DIR. */
@@ -57,7 +60,8 @@ export async function readEpisodeInput(runDirArg: string): Promise<EpisodeInput>
   const read = await forEachEvent(runDir.path, (event) => events.push(event.fields));
   // A torn last line (a crash cut it short) is one more line left out.
   const unreadableEventLines = read.unreadable + (read.unterminatedBytes > 0 ? 1 : 0);
-  return { runDir: runDir.path, manifest, labels: runDir.labels, sources, events, unreadableEventLines };
+  const report = await episodeReport(runDir.path);
+  return { runDir: runDir.path, manifest, labels: runDir.labels, sources, events, unreadableEventLines, report };
 }
 
 /** Reads every run dir; two run dirs of one vm and episode would merge on every table, so they are refused. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openDb, type Db } from '../../src/export/duckdb';
 import { exportDataset } from '../../src/export/export-dataset';
+import { episodeReport } from '../../src/report';
 import { readLines } from '../helpers/jsonl';
 import { tempDir } from '../helpers/temp-dir';
 import { ABOVE_2_53, ABOVE_2_63, EP1_EVENTS, EP1_GUEST, GUEST_WALL_NS, NEAR_2_64, writeTwoEpisodes } from './two-episodes';
@@ -110,6 +111,24 @@ describe('vmtel export of two synthetic episodes (Parquet)', () => {
     assert.deepEqual(readdirSync(out).sort(), ['dataset.json', 'episodes.parquet', 'events.parquet', 'features.parquet', 'rows']);
     assert.deepEqual(readdirSync(join(out, 'rows')).sort(), ['guest_agent.parquet', 'net.parquet']);
   });
+
+  test("episodes: each episode's report verdict, its reasons, and each source's coverage", async () => {
+    const reports = await Promise.all(runDirs.map((runDir) => episodeReport(runDir)));
+    // The two episodes are judged apart (ep2 has a torn guest line and lost rows), so a mix-up shows.
+    assert.ok(reports.every((report) => report.sources.length > 0));
+    await withDb(async (db) => {
+      const rows = await db.rows(`SELECT episode, verdict, verdict_reasons, "guest_agent.coverage" AS coverage FROM ${parquet('episodes.parquet')} ORDER BY episode`);
+      assert.deepEqual(
+        rows,
+        reports.map((report) => ({
+          episode: report.episode,
+          verdict: report.verdict.level,
+          verdict_reasons: report.verdict.reasons.map((reason) => reason.message).join('; '),
+          coverage: report.sources.find((source) => source.name === 'guest_agent')!.coverage,
+        })),
+      );
+    });
+  });
 });
 
 describe('vmtel export --deployable-only', () => {
@@ -126,7 +145,7 @@ describe('vmtel export --deployable-only', () => {
       assert.deepEqual(features.filter((name) => name.startsWith('net.')), []);
       assert.ok(features.includes('guest_agent.cpu_pct'));
       const episodes = (await db.rows(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('${join(out, 'episodes.parquet')}'))`)).map((row) => row['column_name']);
-      assert.deepEqual(episodes, ['vm', 'episode', 'label.family', 'label.run']);
+      assert.deepEqual(episodes, ['vm', 'episode', 'label.family', 'label.run', 'verdict', 'verdict_reasons']);
     });
     const description = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(description['deployable_only'], true);
