@@ -1,0 +1,82 @@
+// Mutation testing of the modules where a silent regression costs data (`npm run mutate`; see
+// docs/testing.md). Stryker's command runner runs the compiled node:test files of the mutated
+// module with the mutant chosen by an environment variable, which worker threads and child
+// processes inherit, so a mutant is live in every thread a test starts.
+//
+// `npm run mutate -- --mutate 'src/control/**'` mutates one module and runs only its tests.
+
+/** Each module: the source it mutates and the compiled tests that judge it. */
+const MODULES = [
+  {
+    dir: 'src/control/',
+    tests: ['control/control-block', 'control/loop-pulse', 'collectors/guest-agent/stop', 'collectors/sampling/ticker'],
+  },
+  {
+    dir: 'src/collectors/unix-client/',
+    tests: [
+      'collectors/unix-client/line-framer',
+      'collectors/unix-client/socket-diagnosis',
+      'collectors/guest-agent/reconnect',
+      'collectors/guest-agent/long-line',
+      'collectors/qmp/qmp-connect',
+    ],
+  },
+  {
+    dir: 'src/collectors/guest-agent/',
+    tests: ['bad-input', 'guest-row', 'lifecycle', 'long-line', 'reconnect', 'row-batch', 'stop'].map((name) => `collectors/guest-agent/${name}`),
+  },
+  { dir: 'src/sink/', tests: ['count-lines', 'exact-json', 'jsonl-writer', 'torn-line-repair'].map((name) => `sink/${name}`) },
+  {
+    dir: 'src/config/',
+    tests: ['check-value', 'config-problems', 'configuration-doc', 'example-config', 'key-lines', 'load-config'].map((name) => `config/${name}`),
+  },
+  { dir: 'src/orchestrator/run-dir-lock.ts', tests: ['orchestrator/run-dir-lock'] },
+];
+
+// The --mutate patterns given on the command line, if any: a module is chosen when one of them
+// names a path inside it (or the module itself).
+function mutateArgs(argv) {
+  const patterns = [];
+  argv.forEach((arg, index) => {
+    if (arg === '--mutate' || arg === '-m') patterns.push(...(argv[index + 1] ?? '').split(','));
+    else if (arg.startsWith('--mutate=')) patterns.push(...arg.slice('--mutate='.length).split(','));
+  });
+  return patterns.filter((pattern) => pattern !== '');
+}
+
+function globBase(pattern) {
+  const glob = pattern.search(/[*?{[]/);
+  return glob < 0 ? pattern : pattern.slice(0, glob);
+}
+
+const patterns = mutateArgs(process.argv);
+const chosen =
+  patterns.length === 0
+    ? MODULES
+    : MODULES.filter(({ dir }) => patterns.some((pattern) => globBase(pattern).startsWith(dir) || dir.startsWith(globBase(pattern))));
+if (chosen.length === 0) throw new Error(`--mutate ${patterns.join(',')} names none of: ${MODULES.map(({ dir }) => dir).join(' ')}`);
+const testFiles = [...new Set(chosen.flatMap(({ tests }) => tests))].map((test) => `dist/test/${test}.test.js`);
+
+export default {
+  mutate: chosen.map(({ dir }) => (dir.endsWith('/') ? `${dir}**/*.ts` : dir)),
+  // The whole build (tsc and the CLI bundle) runs once in Stryker's sandbox copy, on the
+  // instrumented source; each mutant is then switched on at run time, with no rebuild.
+  buildCommand: 'npm run build',
+  testRunner: 'command',
+  commandRunner: { command: `node --test --test-timeout=60000 ${testFiles.join(' ')}` },
+  // The command runner cannot tell which test covers which mutant, so every mutant runs all of
+  // its module's tests: the TypeScript checker first discards mutants that would not compile.
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'off',
+  // The machine's cores are shared; tests with worker threads and sockets time out under more.
+  concurrency: 1,
+  timeoutMS: 30000,
+  ignorePatterns: ['dist', 'runs', 'reports', '.cache'],
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
