@@ -199,3 +199,15 @@ test('a config file that cannot be read is VMTEL_CONFIG_UNREADABLE', async (t) =
     return true;
   });
 });
+
+test('connect_timeout_s of both socket collectors must be above 0 seconds: 0 is refused, with its unit', async (t) => {
+  for (const kind of ['guest_agent', 'qmp']) {
+    const path = writeConfig(t, `${HEAD}collectors:\n  ${kind}:\n    connect_timeout_s: 0\n`);
+    await assert.rejects(loadConfig(path, { env: {} }), (err: unknown) => {
+      assert.ok(err instanceof VmtelError);
+      assert.equal(err.code, 'VMTEL_CONFIG_INVALID');
+      assert.match(err.message, new RegExp(`:5: collectors\\.${kind}\\.connect_timeout_s: expected a positive number \\(seconds\\), got 0`));
+      return true;
+    });
+  }
+});

@@ -62,6 +62,25 @@ test('a line one byte too long, alone in one read, is dropped; one of exactly ma
   assert.equal(exact.oversized(), 0);
 });
 
+test('the complete lines of one read come as one region of that read', () => {
+  // The row stage validates a whole read in one call: a read of three lines is one region.
+  const regions: Array<[Buffer, number, number]> = [];
+  const framer = new LineFramer(10, { onLines: (buf, start, end) => regions.push([buf, start, end]), onOversized: () => assert.fail('oversized') });
+  const read = Buffer.from('a\nbb\nccc\n');
+  framer.push(read);
+  assert.deepEqual(regions, [[read, 0, read.length]]);
+});
+
+test('an incomplete line of exactly maxLineBytes is held, and kept when its newline comes', () => {
+  const max = 10;
+  const { framer, lines, oversized } = frame(max);
+  framer.push(Buffer.from('k'.repeat(max)));
+  assert.equal(framer.heldBytes, max);
+  framer.push(Buffer.from('\n'));
+  assert.deepEqual(lines, ['k'.repeat(max)]);
+  assert.equal(oversized(), 0);
+});
+
 test('output is identical however the stream is cut (seeded)', () => {
   const max = 64;
   const corpus = Buffer.concat([
