@@ -58,6 +58,8 @@ const chosen =
     ? MODULES
     : MODULES.filter(({ dir }) => patterns.some((pattern) => globBase(pattern).startsWith(dir) || dir.startsWith(globBase(pattern))));
 if (chosen.length === 0) throw new Error(`--mutate ${patterns.join(',')} names none of: ${MODULES.map(({ dir }) => dir).join(' ')}`);
+// One report per run, named after its modules, so runs of different modules keep their reports.
+const reportName = chosen.length === MODULES.length ? 'all' : chosen.map(({ dir }) => dir.replace(/^src\//, '').replace(/\/$|\.ts$/, '').replaceAll('/', '-')).join('+');
 const testFiles = [...new Set(chosen.flatMap(({ tests }) => tests))].map((test) => `dist/test/${test}.test.js`);
 
 export default {
@@ -80,8 +82,8 @@ export default {
   timeoutMS: 10000,
   ignorePatterns: ['dist', 'runs', 'reports', '.cache'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
+  jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };
