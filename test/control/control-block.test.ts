@@ -91,4 +91,6 @@ test('heartbeat slots: empty until a beat, then the beat time, seen from another
   assert.equal(control.lastBeatMonoNs(0), null, 'only its own slot');
   control.beat(5);
   assert.equal(control.lastBeatMonoNs(5), null);
+  control.beat(2);
+  assert.equal(control.lastBeatMonoNs(2), null, 'the slot just past the last');
 });

@@ -19,6 +19,10 @@ test('a frozen thread is one stall spanning the freeze: seen by a caller first, 
   const leave = loopPulse.join({ beat: () => beats++, stalled: (stall) => stalls.push(stall) });
   try {
     assert.equal(beats, 1, 'a member beats as it joins');
+    await waitFor('a pulse on time', () => beats === 2, 5000);
+    assert.equal(loopPulse.stalledWithinNs(10_000n * NS_PER_MS), 0n, 'right after a pulse on time nothing is stalled');
+    assert.equal(stalls.length, 0, 'no stall');
+
     const frozenMs = PULSE_INTERVAL_MS + LOOP_STALL_MS + 300;
     const frozenFromNs = process.hrtime.bigint();
     freezeThisThread(frozenMs);
@@ -38,9 +42,14 @@ test('a frozen thread is one stall spanning the freeze: seen by a caller first, 
     const withinPartNs = loopPulse.stalledWithinNs(partNs);
     assert.ok(withinPartNs < stallNs && withinPartNs >= stallNs - 600n * NS_PER_MS, `a span cutting the stall: its overlap, ${withinPartNs} ns`);
 
+    // Late, but by less than the stall bound: a busy host, not a frozen vmtel.
     const beatsAfterStall = beats;
-    await waitFor('one more pulse', () => beats > beatsAfterStall, 5000);
-    assert.equal(stalls.length, 1, 'a pulse on time is no stall');
+    freezeThisThread(PULSE_INTERVAL_MS + LOOP_STALL_MS / 2);
+    await waitFor('the pulse after a short freeze', () => beats > beatsAfterStall, 5000);
+    assert.equal(stalls.length, 1, 'a pulse late by less than the bound is no stall');
+    assert.equal(loopPulse.stalledWithinNs(60_000n * NS_PER_MS), stallNs, 'the last stall is remembered across pulses on time');
+    assert.ok(process.hrtime.bigint() - stall.endNs > BigInt(PULSE_INTERVAL_MS) * NS_PER_MS, 'the stall ended over a pulse ago');
+    assert.equal(loopPulse.stalledWithinNs(BigInt(PULSE_INTERVAL_MS) * NS_PER_MS), 0n, 'a span after the stall holds none of it');
   } finally {
     leave();
   }
