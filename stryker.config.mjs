@@ -33,7 +33,7 @@ const MODULES = [
     dir: 'src/config/',
     tests: ['check-value', 'config-problems', 'configuration-doc', 'example-config', 'key-lines', 'load-config'].map((name) => `config/${name}`),
   },
-  { dir: 'src/orchestrator/run-dir-lock.ts', tests: ['orchestrator/run-dir-lock'] },
+  { dir: 'src/orchestrator/run-dir-lock.ts', tests: ['orchestrator/run-dir-lock', 'orchestrator/run-dir-lock-holders'] },
 ];
 
 // The --mutate patterns given on the command line, if any: a module is chosen when one of them
