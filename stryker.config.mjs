@@ -28,7 +28,7 @@ const MODULES = [
     dir: 'src/collectors/guest-agent/',
     tests: ['bad-input', 'guest-row', 'lifecycle', 'long-line', 'reconnect', 'row-batch', 'stop'].map((name) => `collectors/guest-agent/${name}`),
   },
-  { dir: 'src/sink/', tests: ['count-lines', 'exact-json', 'jsonl-writer', 'torn-line-repair'].map((name) => `sink/${name}`) },
+  { dir: 'src/sink/', tests: ['count-lines', 'exact-json', 'exact-json-walk', 'jsonl-writer', 'torn-line-repair'].map((name) => `sink/${name}`) },
   {
     dir: 'src/config/',
     tests: ['check-value', 'config-problems', 'configuration-doc', 'example-config', 'key-lines', 'load-config'].map((name) => `config/${name}`),
