@@ -45,6 +45,10 @@ test('a frozen thread is one stall spanning the freeze: seen by a caller first, 
     // Late, but by less than the stall bound: a busy host, not a frozen vmtel.
     const beatsAfterStall = beats;
     freezeThisThread(PULSE_INTERVAL_MS + LOOP_STALL_MS / 2);
+    // Before its pulse runs: late by less than the bound is not going on as a stall. A span
+    // reaching 2.5 s back holds only the first stall's last half second or so.
+    const recentNs = loopPulse.stalledWithinNs(2500n * NS_PER_MS);
+    assert.ok(recentNs < 1500n * NS_PER_MS, `a short freeze taken for a stall going on: ${recentNs} ns`);
     await waitFor('the pulse after a short freeze', () => beats > beatsAfterStall, 5000);
     assert.equal(stalls.length, 1, 'a pulse late by less than the bound is no stall');
     assert.equal(loopPulse.stalledWithinNs(60_000n * NS_PER_MS), stallNs, 'the last stall is remembered across pulses on time');

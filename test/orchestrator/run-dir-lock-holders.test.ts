@@ -17,11 +17,18 @@ test('a lock held by a live process of another user is refused with the holder n
   const runDir = tempDir(t);
   chmodSync(runDir, 0o777);
   writeFileSync(join(runDir, 'vmtel.lock'), '1\n');
-  // Root may signal any process, so the try runs as nobody (as is when the test is not root).
+  // Root may signal any process, so the try runs as nobody (as is when the test is not root),
+  // the code loaded first: nobody may not read the folders it lives in.
   const dropPrivileges = process.getuid?.() === 0 ? `process.setgid(${NOBODY}); process.setuid(${NOBODY});` : '';
   const tried = spawnSync(
     process.execPath,
-    ['-e', `${dropPrivileges} try { require(process.argv[1]).RunDirLock.acquire(process.argv[2]); console.log('took'); } catch (err) { console.log(err.code, err.message); }`, LOCK_MODULE, runDir],
+    [
+      '-e',
+      `const { RunDirLock } = require(process.argv[1]); ${dropPrivileges}
+       try { RunDirLock.acquire(process.argv[2]); console.log('took'); } catch (err) { console.log(err.code, err.message); }`,
+      LOCK_MODULE,
+      runDir,
+    ],
     { encoding: 'utf8', timeout: 30_000 },
   );
   assert.equal(tried.stderr, '');
