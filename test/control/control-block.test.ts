@@ -5,25 +5,26 @@ import { Worker } from 'node:worker_threads';
 import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
 import { withDeadline } from '../helpers/wait-for';
 
-test('a block attached in another thread sees the same origin and the stop flag raised here', async () => {
+test('a worker already waiting on the flag is woken when it is raised here, and sees the same origin', async () => {
   const control = ControlBlock.create();
-  // The worker reports the origin it reads, then waits on the flag and reports what woke it.
+  // waitForChange registers its Atomics wait before its first await, so the worker is waiting by
+  // the time it posts its first message: the flag raised after that message reaches it only
+  // through Atomics.notify, never through the load that precedes the wait.
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
      const { ControlBlock } = require(workerData.module);
      const control = ControlBlock.attach(workerData.buffer);
-     parentPort.postMessage({ originNs: control.originNs, nowMonoNs: control.monoNs() });
-     control.waitForChange(0).then((state) => parentPort.postMessage({ state, seenAtNs: process.hrtime.bigint() }));`,
+     const woken = control.waitForChange(0);
+     parentPort.postMessage({ originNs: control.originNs });
+     woken.then((state) => parentPort.postMessage({ state, seenAtNs: process.hrtime.bigint() }));`,
     { eval: true, workerData: { buffer: control.buffer, module: require.resolve('../../src/control/control-block') } },
   );
   try {
-    const messages: Array<Record<string, bigint | number>> = [];
-    worker.on('message', (m: Record<string, bigint | number>) => messages.push(m));
-    const first = await withDeadline('the worker to report its origin', new Promise((resolve) => worker.once('message', resolve)));
+    const first = await withDeadline('the worker to start waiting', new Promise((resolve) => worker.once('message', resolve)));
     assert.equal((first as { originNs: bigint }).originNs, control.originNs);
     const raisedAtNs = process.hrtime.bigint();
     control.requestStop(STOP_STATE.stop);
-    const woke = (await withDeadline('the worker to wake on the flag', new Promise((resolve) => worker.once('message', resolve)))) as {
+    const woke = (await withDeadline('the waiting worker to wake on the flag', new Promise((resolve) => worker.once('message', resolve)))) as {
       state: number;
       seenAtNs: bigint;
     };
@@ -40,6 +41,18 @@ test('the flag only rises: stop then hurry, never back', () => {
   control.requestStop(STOP_STATE.hurry);
   control.requestStop(STOP_STATE.stop);
   assert.equal(control.stopState(), STOP_STATE.hurry);
+});
+
+test('isStopping is true at stop and stays true at hurry', () => {
+  const control = ControlBlock.create();
+  control.requestStop(STOP_STATE.stop);
+  assert.equal(control.isStopping(), true, 'at stop');
+  control.requestStop(STOP_STATE.hurry);
+  assert.equal(control.stopState(), STOP_STATE.hurry);
+  assert.equal(control.isStopping(), true, 'at hurry');
+  const hurriedAtOnce = ControlBlock.create();
+  hurriedAtOnce.requestStop(STOP_STATE.hurry);
+  assert.equal(hurriedAtOnce.isStopping(), true, 'hurry without stop first');
 });
 
 test('a reused origin gives the same t_mono_ns timeline, and wall = anchor + monotonic delta', () => {
@@ -78,4 +91,6 @@ test('heartbeat slots: empty until a beat, then the beat time, seen from another
   assert.equal(control.lastBeatMonoNs(0), null, 'only its own slot');
   control.beat(5);
   assert.equal(control.lastBeatMonoNs(5), null);
+  control.beat(2);
+  assert.equal(control.lastBeatMonoNs(2), null, 'the slot just past the last');
 });

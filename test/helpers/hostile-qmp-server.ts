@@ -1,11 +1,20 @@
 // A fake QEMU monitor that misbehaves on purpose, for the qmp collector's bounds: it greets and
 // negotiates like QEMU, then per command either answers, says nothing (a lost reply), answers
-// with a line far over any bound, or goes silent for good; and it can send events without end.
+// with a line far over any bound, goes silent for good, answers after lines that are not usable
+// QMP, or closes the connection instead; and it can send events without end.
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 
-/** What the server does with one command (`n` counts commands of its kind from 1, over all connections). */
-export type Answer = 'reply' | 'lose' | 'oversized' | 'hang';
+/**
+ * What the server does with one command (`n` counts commands of its kind from 1, over all
+ * connections). `noise`: one malformed line, one unknown message and one reply to no command
+ * come before the reply. `close`: the connection is closed instead of answered.
+ */
+export type Answer = 'reply' | 'lose' | 'oversized' | 'hang' | 'noise' | 'close';
+
+// One of each line a QMP client cannot use: malformed JSON, an object of no QMP shape, and a reply
+// whose id no command has.
+const NOISE_LINES = '{"return": {}, "id"\n{"hello": "qmp"}\n{"return": {}, "id": 424242}\n';
 
 export interface HostileQmpOptions {
   path: string;
@@ -80,7 +89,9 @@ export class HostileQmpServer {
         const answer = execute === 'qmp_capabilities' ? 'reply' : (this.options.answer?.(execute, n) ?? 'reply');
         if (answer === 'hang') hung = true;
         if (answer === 'oversized') socket.write(`{"return": "${'x'.repeat(this.options.oversizedBytes ?? 50 * 1024 * 1024)}", "id": ${id}}\n`);
-        if (answer === 'reply') socket.write(`${JSON.stringify({ return: replyTo(execute), id })}\n`);
+        if (answer === 'noise') socket.write(NOISE_LINES);
+        if (answer === 'reply' || answer === 'noise') socket.write(`${JSON.stringify({ return: replyTo(execute), id })}\n`);
+        if (answer === 'close') socket.destroy();
         if (execute === 'qmp_capabilities' && this.options.floodEvents === true) this.flood(socket);
       }
     });

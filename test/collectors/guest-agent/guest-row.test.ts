@@ -2,7 +2,8 @@
 // shapes that are not rows. The head is fixed here, so expected rows are written out in full.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { guestObject, RowDrop, spliceGuestRow } from '../../../src/collectors/guest-agent/guest-row';
+import { guestObject, isPlainRow, RowDrop, spliceGuestRow } from '../../../src/collectors/guest-agent/guest-row';
+import { HOST_OWNED_KEYS } from '../../../src/collectors/guest-agent/host-owned-keys';
 
 const HEAD = '{"t_mono_ns":5,"t_wall_ns":6,"source":"guest_agent","available_in_deployment":true';
 const NULLS = ',"t_guest_mono_ns":null,"t_guest_wall_ns":null';
@@ -57,14 +58,26 @@ test('host-owned keys inside nested objects are data and stay as they are', () =
 });
 
 test('__proto__ and constructor are data, never a prototype change', () => {
-  const row = splice('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"source":"x"}');
-  assert.equal(typeof row, 'string');
-  const parsed = JSON.parse(row as string) as Record<string, unknown>;
-  assert.ok(Object.hasOwn(parsed, '__proto__'));
-  assert.deepEqual(parsed['constructor'], { prototype: { polluted: true } });
-  assert.equal(parsed['guest_source'], 'x');
-  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  const guest = '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"source":"x"}';
+  const row = splice(guest);
+  // Checked before this test parses anything: only the code under test has touched the text.
+  assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
+  assert.equal(
+    row,
+    `${HEAD}${NULLS},"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"guest_source":"x"}\n`,
+  );
 });
+
+// Each key alone, beside both guest clocks, so no other key sends the line down the rename path:
+// a row of plain guest text carrying the key would hold it twice, and a JSON reader keeps the guest's.
+// With t_guest_* taken, even the guest's own clock keys become guest_<key>.
+for (const key of HOST_OWNED_KEYS) {
+  test(`the host-owned key ${key} alone is renamed, never written twice`, () => {
+    const line = `{"t_guest_mono_ns":1,"t_guest_wall_ns":2,"${key}":false}`;
+    assert.equal(isPlainRow(line, guestObject(line, 32) as object), false, `${key}: not a plain row`);
+    assert.equal(splice(line), `${HEAD},"t_guest_mono_ns":1,"t_guest_wall_ns":2,"guest_${key}":false}\n`);
+  });
+}
 
 test('nesting up to max_depth is kept, one deeper is dropped; brackets in strings do not count', () => {
   const nested = (depth: number): string => `{"a":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;

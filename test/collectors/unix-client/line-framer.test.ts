@@ -45,6 +45,42 @@ test('a line of exactly maxLineBytes is kept and one byte more is dropped, in on
   }
 });
 
+test('a line one byte too long, alone in one read, is dropped; one of exactly maxLineBytes alone is kept', () => {
+  // A read holding nothing but one line and its newline is the region the one-line shortcut sees.
+  const max = 10;
+  const tooLong = frame(max);
+  tooLong.framer.push(Buffer.from(`${'L'.repeat(max + 1)}\n`));
+  assert.deepEqual(tooLong.lines, []);
+  assert.equal(tooLong.oversized(), 1);
+  const crlf = frame(max);
+  crlf.framer.push(Buffer.from(`${'L'.repeat(max)}\r\n`));
+  assert.deepEqual(crlf.lines, [], 'the "\r" counts');
+  assert.equal(crlf.oversized(), 1);
+  const exact = frame(max);
+  exact.framer.push(Buffer.from(`${'k'.repeat(max)}\n`));
+  assert.deepEqual(exact.lines, ['k'.repeat(max)]);
+  assert.equal(exact.oversized(), 0);
+});
+
+test('the complete lines of one read come as one region of that read', () => {
+  // The row stage validates a whole read in one call: a read of three lines is one region.
+  const regions: Array<[Buffer, number, number]> = [];
+  const framer = new LineFramer(10, { onLines: (buf, start, end) => regions.push([buf, start, end]), onOversized: () => assert.fail('oversized') });
+  const read = Buffer.from('a\nbb\nccc\n');
+  framer.push(read);
+  assert.deepEqual(regions, [[read, 0, read.length]]);
+});
+
+test('an incomplete line of exactly maxLineBytes is held, and kept when its newline comes', () => {
+  const max = 10;
+  const { framer, lines, oversized } = frame(max);
+  framer.push(Buffer.from('k'.repeat(max)));
+  assert.equal(framer.heldBytes, max);
+  framer.push(Buffer.from('\n'));
+  assert.deepEqual(lines, ['k'.repeat(max)]);
+  assert.equal(oversized(), 0);
+});
+
 test('output is identical however the stream is cut (seeded)', () => {
   const max = 64;
   const corpus = Buffer.concat([

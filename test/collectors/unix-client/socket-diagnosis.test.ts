@@ -51,3 +51,21 @@ test('each way a socket path can be wrong gets its own diagnosis', async (t) => 
   // Root connects regardless of modes, so permission is shown from its errno alone.
   assert.match(diagnoseSocket('/run/q.sock', 'EACCES', QEMU_ARG), /^\/run\/q\.sock: permission denied \(EACCES\): vmtel \(uid \d+\) needs write access/);
 });
+
+test('the rarer answers: a FIFO, a path of exactly 107 bytes, a socket gone before it was looked at, EPERM, an errno with no advice', async (t) => {
+  const dir = tempDir(t);
+  const fifo = join(dir, 'fifo.sock');
+  const mkfifo = spawn('mkfifo', [fifo]);
+  assert.equal(await withDeadline('mkfifo to exit', new Promise((resolve) => mkfifo.once('exit', resolve))), 0);
+  assert.equal(await connectError(fifo), 'ECONNREFUSED');
+  assert.equal(diagnoseSocket(fifo, 'ECONNREFUSED', QEMU_ARG), `${fifo} is a special file, not a socket: remove it and let QEMU create the socket (${QEMU_ARG})`);
+  // sun_path's 108 bytes hold 107 and the NUL: such a path is diagnosed as what it is, not as too long.
+  const longest = join(dir, 'x'.repeat(107 - Buffer.byteLength(dir) - 1));
+  assert.equal(Buffer.byteLength(longest), 107);
+  assert.match(diagnoseSocket(longest, await connectError(longest), QEMU_ARG), /x does not exist: QEMU has not created it yet/);
+  // Refused, then removed before the diagnosis looked: still a socket nobody listens on.
+  const gone = join(dir, 'gone.sock');
+  assert.equal(diagnoseSocket(gone, 'ECONNREFUSED', QEMU_ARG), `${gone} refuses connections: no QEMU listens on it (it exited and left the socket, or is still starting)`);
+  assert.match(diagnoseSocket(gone, 'EPERM', QEMU_ARG), /gone\.sock: permission denied \(EPERM\): vmtel \(uid \d+\)/);
+  assert.equal(diagnoseSocket(gone, 'EPROTOTYPE', QEMU_ARG), `${gone}: EPROTOTYPE`);
+});

@@ -1,0 +1,100 @@
+// Mutation testing of the modules where a silent regression costs data (`npm run mutate`; see
+// docs/testing.md). Stryker's command runner runs the compiled node:test files of the mutated
+// module with the mutant chosen by an environment variable, which worker threads and child
+// processes inherit, so a mutant is live in every thread a test starts.
+//
+// `npm run mutate -- --mutate 'src/control/**'` mutates one module and runs only its tests.
+
+/** Each module: the source it mutates and the compiled tests that judge it. */
+const MODULES = [
+  {
+    dir: 'src/control/',
+    tests: ['control/control-block', 'control/loop-pulse', 'collectors/guest-agent/stop', 'collectors/sampling/ticker'],
+  },
+  {
+    dir: 'src/collectors/unix-client/',
+    tests: [
+      'collectors/unix-client/connect-with-retry',
+      'collectors/unix-client/line-framer',
+      'collectors/unix-client/socket-diagnosis',
+      'collectors/guest-agent/reconnect',
+      'collectors/guest-agent/long-line',
+      'collectors/qmp/qmp-connect',
+      // connect_timeout_s's bound and unit reach the user through the config loader.
+      'config/load-config',
+    ],
+  },
+  {
+    dir: 'src/collectors/guest-agent/',
+    tests: ['bad-input', 'guest-row', 'lifecycle', 'long-line', 'reconnect', 'row-batch', 'stop'].map((name) => `collectors/guest-agent/${name}`),
+  },
+  { dir: 'src/sink/', tests: ['count-lines', 'exact-json', 'exact-json-walk', 'jsonl-writer', 'torn-line-repair'].map((name) => `sink/${name}`) },
+  {
+    dir: 'src/config/',
+    tests: ['check-value', 'config-problems', 'configuration-doc', 'example-config', 'key-lines', 'load-config'].map((name) => `config/${name}`),
+  },
+  { dir: 'src/orchestrator/run-dir-lock.ts', tests: ['orchestrator/run-dir-lock', 'orchestrator/run-dir-lock-holders'] },
+];
+
+// Files of a module that a quicker subset of its tests judges, when one is named alone: the
+// guest row path's pure functions, whose tests take a second where the module's take several.
+const PARTS = ['guest-row.ts', 'host-owned-keys.ts'].map((file) => ({
+  dir: `src/collectors/guest-agent/${file}`,
+  tests: ['collectors/guest-agent/guest-row', 'collectors/guest-agent/row-batch'],
+}));
+
+// The --mutate patterns given on the command line, if any: a module is chosen when one of them
+// names a path inside it (or the module itself).
+function mutateArgs(argv) {
+  const patterns = [];
+  argv.forEach((arg, index) => {
+    if (arg === '--mutate' || arg === '-m') patterns.push(...(argv[index + 1] ?? '').split(','));
+    else if (arg.startsWith('--mutate=')) patterns.push(...arg.slice('--mutate='.length).split(','));
+  });
+  return patterns.filter((pattern) => pattern !== '');
+}
+
+function globBase(pattern) {
+  const glob = pattern.search(/[*?{[]/);
+  return glob < 0 ? pattern : pattern.slice(0, glob);
+}
+
+const patterns = mutateArgs(process.argv);
+const chosen =
+  patterns.length === 0
+    ? MODULES
+    : [...new Set(patterns.flatMap((pattern) => {
+        const base = globBase(pattern);
+        const part = PARTS.find(({ dir }) => dir === base);
+        return part ? [part] : MODULES.filter(({ dir }) => base.startsWith(dir) || dir.startsWith(base));
+      }))];
+if (chosen.length === 0) throw new Error(`--mutate ${patterns.join(',')} names none of: ${MODULES.map(({ dir }) => dir).join(' ')}`);
+// One report per run, named after its modules, so runs of different modules keep their reports.
+const reportName = chosen.length === MODULES.length ? 'all' : chosen.map(({ dir }) => dir.replace(/^src\//, '').replace(/\/$|\.ts$/, '').replaceAll('/', '-')).join('+');
+const testFiles = [...new Set(chosen.flatMap(({ tests }) => tests))].map((test) => `dist/test/${test}.test.js`);
+
+export default {
+  mutate: chosen.map(({ dir }) => (dir.endsWith('/') ? `${dir}**/*.ts` : dir)),
+  // The whole build (tsc and the CLI bundle) runs once in Stryker's sandbox copy, on the
+  // instrumented source; each mutant is then switched on at run time, with no rebuild.
+  buildCommand: 'npm run build',
+  testRunner: 'command',
+  commandRunner: { command: `node --test --test-timeout=60000 ${testFiles.join(' ')}` },
+  // The command runner cannot tell which test covers which mutant, so every mutant runs all of
+  // its module's tests: the TypeScript checker first discards mutants that would not compile.
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'off',
+  // The machine's cores are shared; tests with worker threads and sockets time out under more.
+  concurrency: 1,
+  // A mutant that makes a test hang counts as detected (timed out) 10 s past the tests' own time:
+  // long enough for a loaded host, short enough that hanging mutants do not dominate the run.
+  timeoutMS: 10000,
+  ignorePatterns: ['dist', 'runs', 'reports', '.cache'],
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
+  jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
