@@ -3,7 +3,7 @@
 // has since taken, and taking the lock leaves nothing else in the run dir.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RunDirLock } from '../../src/orchestrator/run-dir-lock';
@@ -18,8 +18,11 @@ test('a lock held by a live process of another user is refused with the holder n
   chmodSync(runDir, 0o777);
   writeFileSync(join(runDir, 'vmtel.lock'), '1\n');
   // Root may signal any process, so the try runs as nobody (as is when the test is not root),
-  // the code loaded first: nobody may not read the folders it lives in.
-  const dropPrivileges = process.getuid?.() === 0 ? `process.setgid(${NOBODY}); process.setuid(${NOBODY});` : '';
+  // the code loaded first: nobody may not read the folders it lives in. The lock file is the
+  // trying user's own (vmtel refuses one of another user's as unsafe); the pid in it is root's.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) chownSync(join(runDir, 'vmtel.lock'), NOBODY, NOBODY);
+  const dropPrivileges = asRoot ? `process.setgid(${NOBODY}); process.setuid(${NOBODY});` : '';
   const tried = spawnSync(
     process.execPath,
     [
