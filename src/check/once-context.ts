@@ -1,11 +1,12 @@
 // A collector context for `vmtel check --once`: the collector runs in this thread exactly as in
 // a worker, but its rows and events stay in memory to be printed, and nothing touches the run
 // dir. It stops itself once it has the rows asked for.
-import type { CollectorContext, CollectorDefinition } from '../collectors/contract';
+import type { BuiltInContext } from '../collectors/contract';
 import type { CollectorConfig } from '../config/episode-config';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import type { ControlBlock } from '../control/control-block';
 import { toJson } from '../sink/json-line';
+import { RowFormat } from '../sink/row-format';
 
 export interface OnceCapture {
   rows: string[];
@@ -18,15 +19,14 @@ export type SharedTopics = Map<string, { value: unknown; handlers: Array<(value:
 
 /** A context for `collector` whose `stop` aborts once `wantedRows` rows were written. */
 export function onceContext(
-  definition: CollectorDefinition,
   collector: CollectorConfig,
   control: ControlBlock,
   shared: SharedTopics,
   wantedRows: number,
   stop: AbortController,
-): { ctx: CollectorContext<OptionsOf<OptionSchema>>; capture: OnceCapture } {
+): { ctx: BuiltInContext<OptionsOf<OptionSchema>>; capture: OnceCapture } {
   const capture: OnceCapture = { rows: [], events: [], warnings: [] };
-  const tag = `,"source":${JSON.stringify(collector.name)},"available_in_deployment":${collector.availableInDeployment}`;
+  const format = new RowFormat(collector.name, collector.availableInDeployment);
   const took = (lines: string[]): void => {
     // More rows than asked for can come in the read that brought the last wanted one.
     capture.rows.push(...lines.slice(0, Math.max(0, wantedRows - capture.rows.length)));
@@ -38,21 +38,20 @@ export function onceContext(
     return entry;
   };
   const warn = (message: string): void => void capture.warnings.push(message);
-  const ctx: CollectorContext<OptionsOf<OptionSchema>> = {
+  const ctx: BuiltInContext<OptionsOf<OptionSchema>> = {
     name: collector.name,
-    kind: definition.kind,
+    kind: collector.kind,
     options: collector.options as OptionsOf<OptionSchema>,
     runDir: '',
     availableInDeployment: collector.availableInDeployment,
     control,
     stopSignal: stop.signal,
     rows: {
+      format,
       write(fields, tMonoNs = control.monoNs()) {
-        const body = toJson(fields);
-        const head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${control.wallNsAt(tMonoNs)}${tag}`;
-        took([body.length > 2 ? `${head},${body.slice(1)}` : `${head}}`]);
+        took([format.line(format.head(tMonoNs, control.wallNsAt(tMonoNs)), fields).slice(0, -1)]);
       },
-      writeLines(lines) {
+      writeHeaded(lines) {
         took(lines.split('\n').filter((line) => line !== ''));
       },
     },

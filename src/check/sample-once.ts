@@ -2,7 +2,8 @@
 // until it has its first rows (one sample; the guest agent's first few rows) or the time is up,
 // and what it produced is printed. Nothing is written: no run dir, no files, no lock.
 import { builtInKind } from '../collectors/registry';
-import type { CollectorDefinition } from '../collectors/contract';
+import { moduleContext, type BuiltInContext, type CollectorOutcome } from '../collectors/contract';
+import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import type { CollectorConfig, EpisodeConfig } from '../config/episode-config';
 import { ControlBlock } from '../control/control-block';
 import { loadCollectorModule } from '../orchestrator/load-collector-module';
@@ -25,14 +26,14 @@ export async function sampleOnce(config: EpisodeConfig, timeoutMs: number): Prom
 }
 
 async function sampleCollector(collector: CollectorConfig, control: ControlBlock, shared: SharedTopics, timeoutMs: number): Promise<OnceOutcome> {
-  const definition = await definitionOf(collector);
+  const run = await runnerOf(collector);
   const wanted = collector.kind === 'guest_agent' && collector.modulePath === undefined ? GUEST_ROWS : 1;
   const stop = new AbortController();
-  const { ctx, capture } = onceContext(definition, collector, control, shared, wanted, stop);
+  const { ctx, capture } = onceContext(collector, control, shared, wanted, stop);
   const timer = setTimeout(() => stop.abort(), timeoutMs);
   let outcome: string;
   try {
-    outcome = (await definition.run(ctx)).reason;
+    outcome = (await run(ctx)).reason;
   } catch (err) {
     outcome = `failed: ${(err as Error).message}`;
   } finally {
@@ -46,9 +47,17 @@ async function sampleCollector(collector: CollectorConfig, control: ControlBlock
   return { result, capture };
 }
 
-async function definitionOf(collector: CollectorConfig): Promise<CollectorDefinition> {
+type Run = (ctx: BuiltInContext<OptionsOf<OptionSchema>>) => Promise<CollectorOutcome>;
+
+// A user's module gets its rows one at a time, as in an episode (collector-host.ts).
+async function runnerOf(collector: CollectorConfig): Promise<Run> {
   // The config loader has already loaded and checked every definition: neither can fail here.
-  return collector.modulePath === undefined ? builtInKind(collector.kind)! : loadCollectorModule(collector.modulePath);
+  if (collector.modulePath === undefined) {
+    const definition = builtInKind(collector.kind)!;
+    return (ctx) => definition.run(ctx);
+  }
+  const definition = await loadCollectorModule(collector.modulePath);
+  return (ctx) => definition.run(moduleContext(ctx));
 }
 
 // What the collector was doing when time ran out: its last warning, else its last event.

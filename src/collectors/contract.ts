@@ -8,6 +8,7 @@
 // its source is gone for good. Throwing means "failed": the orchestrator restarts it with backoff.
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import type { ControlBlock } from '../control/control-block';
+import type { RowFormat } from '../sink/row-format';
 
 /** vmtel's log levels, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -23,11 +24,21 @@ export interface CollectorLog {
 export interface RowWriter {
   /**
    * Appends one row, `{t_mono_ns, t_wall_ns, source, available_in_deployment, ...fields}`, stamped
-   * at `tMonoNs` (default: now). bigint fields are written as exact integers.
+   * at `tMonoNs` (default: now). bigint fields are written as exact integers; a field under one
+   * of the head's names is kept as `field_<name>`.
    */
   write(fields: Record<string, unknown>, tMonoNs?: bigint): void;
-  /** Appends `count` ready-made rows: complete JSON lines, each ending in "\n". The hot path. */
-  writeLines(lines: string, count: number): void;
+}
+
+/**
+ * The hot path of the built-in collectors, never given to a user's `module:`: rows whose every
+ * line begins with a head `format` built, handed over many at a time.
+ */
+export interface HeadedRowWriter extends RowWriter {
+  /** Builds the runtime's head of this collector's rows. */
+  readonly format: RowFormat;
+  /** Appends `count` complete lines, each begun with a head of `format` and ending in "\n". */
+  writeHeaded(lines: string, count: number): void;
 }
 
 export interface Counters {
@@ -78,6 +89,11 @@ export interface CollectorContext<Options> {
   subscribe(topic: string, handler: (value: unknown) => void): void;
 }
 
+/** What a built-in collector is given: the context and the hot path of its rows. */
+export interface BuiltInContext<Options> extends CollectorContext<Options> {
+  readonly rows: HeadedRowWriter;
+}
+
 /** Why `run` returned; recorded as the `reason` of `collector_stopped`. */
 export interface CollectorOutcome {
   reason: string;
@@ -100,7 +116,23 @@ export interface CollectorDefinition<S extends OptionSchema = OptionSchema> {
   run(ctx: CollectorContext<OptionsOf<S>>): Promise<CollectorOutcome>;
 }
 
+/** A built-in kind: the same definition, run with the hot path of its rows too. */
+export interface BuiltInDefinition<S extends OptionSchema = OptionSchema> extends Omit<CollectorDefinition<S>, 'run'> {
+  run(ctx: BuiltInContext<OptionsOf<S>>): Promise<CollectorOutcome>;
+}
+
 /** Declares a collector with its options' types inferred from the schema. */
 export function defineCollector<S extends OptionSchema>(definition: CollectorDefinition<S>): CollectorDefinition<S> {
   return definition;
+}
+
+/** Declares a built-in kind (src/collectors/registry.ts), which the runtime alone tells apart. */
+export function defineBuiltIn<S extends OptionSchema>(definition: BuiltInDefinition<S>): BuiltInDefinition<S> {
+  return definition;
+}
+
+/** What a user's `module:` is given: the context without the hot path, so every row gets the runtime's head. */
+export function moduleContext<Options>(ctx: BuiltInContext<Options>): CollectorContext<Options> {
+  const { rows } = ctx;
+  return { ...ctx, rows: { write: (fields, tMonoNs) => rows.write(fields, tMonoNs) } };
 }

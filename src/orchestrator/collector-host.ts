@@ -4,19 +4,21 @@
 // worker (collector-worker.ts) or in a test's own thread, which is what makes collectors
 // testable in-thread.
 import type {
-  CollectorContext,
+  BuiltInContext,
+  BuiltInDefinition,
   CollectorCounts,
   CollectorDefinition,
   CollectorLog,
   LogLevel,
 } from '../collectors/contract';
+import { moduleContext } from '../collectors/contract';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import { ControlBlock, STOP_STATE } from '../control/control-block';
 import { loopPulse, type LoopStall } from '../control/loop-pulse';
 import { serializeError } from '../errors';
 import { LiveCounts } from '../live/live-counts';
 import { JsonlWriter } from '../sink/jsonl-writer';
-import { toJson } from '../sink/json-line';
+import { RowFormat } from '../sink/row-format';
 import { EventBudget, SUMMARY_MS, type Suppressed } from './event-budget';
 import { WRITE_FAILED } from '../sink/write-faults';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
@@ -37,12 +39,19 @@ export interface HostChannel {
   onMessage(handler: (message: MainMessage) => void): void;
 }
 
-/** Runs `definition` to its end; every outcome, a throw included, ends as one posted message. */
+/**
+ * A collector to run. Where it came from decides what it gets: a built-in kind also gets the hot
+ * path of its rows, a user's `module:` only rows whose head the runtime builds.
+ */
+export type Runnable = { builtIn: BuiltInDefinition } | { module: CollectorDefinition };
+
+/** Runs the collector to its end; every outcome, a throw included, ends as one posted message. */
 export async function hostCollector(
-  definition: CollectorDefinition,
+  runnable: Runnable,
   setup: WorkerSetup,
   channel: HostChannel,
 ): Promise<void> {
+  const definition = 'builtIn' in runnable ? runnable.builtIn : runnable.module;
   const control = ControlBlock.attach(setup.controlBuffer);
   const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: Object.fromEntries((definition.stats ?? []).map((name) => [name, 0])) };
   // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
@@ -99,7 +108,7 @@ export async function hostCollector(
   };
   channel.post({ type: 'started', tMonoNs: control.monoNs() });
   try {
-    const outcome = await definition.run(ctx);
+    const outcome = await ('builtIn' in runnable ? runnable.builtIn.run(ctx) : runnable.module.run(moduleContext(ctx)));
     writer.close();
     flushPaced();
     channel.post({ type: 'stopped', reason: outcome.reason, counts: snapshot() });
@@ -136,9 +145,8 @@ function createContext(
   { counts, live, changed: countsChanged, report }: { counts: CollectorCounts; live: LiveCounts; changed: () => void; report: () => void },
   stopSignal: AbortSignal,
   { budget, publishes }: { budget: EventBudget; publishes: PublishPacer },
-): CollectorContext<OptionsOf<OptionSchema>> {
-  // The constant head of every row, built once: source and deployability are the host's.
-  const rowTag = `,"source":${JSON.stringify(setup.name)},"available_in_deployment":${setup.availableInDeployment}`;
+): BuiltInContext<OptionsOf<OptionSchema>> {
+  const format = new RowFormat(setup.name, setup.availableInDeployment);
   const shared = new Map<string, unknown>(Object.entries(setup.shared));
   const subscribers = new Map<string, Array<(value: unknown) => void>>();
   channel.onMessage((message) => {
@@ -165,15 +173,14 @@ function createContext(
     control,
     stopSignal,
     rows: {
+      format,
       write(fields, tMonoNs = control.monoNs()) {
-        const body = toJson(fields);
-        const head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${control.wallNsAt(tMonoNs)}${rowTag}`;
-        writer.write(body.length > 2 ? `${head},${body.slice(1)}\n` : `${head}}\n`);
+        writer.write(format.line(format.head(tMonoNs, control.wallNsAt(tMonoNs)), fields));
         counts.rows += 1;
         live.wrote(1, tMonoNs);
         countsChanged();
       },
-      writeLines(lines, count) {
+      writeHeaded(lines, count) {
         writer.write(lines, count);
         counts.rows += count;
         // The lines carry their own stamps; the batch's hand-over time stands for the last one.

@@ -3,10 +3,9 @@
 // serves every collector, so there is exactly one path from a worker to the orchestrator.
 import { parentPort, workerData } from 'node:worker_threads';
 import { builtInKind } from '../collectors/registry';
-import type { CollectorDefinition } from '../collectors/contract';
 import { serializeError, VmtelError } from '../errors';
 import { emptyCounts } from './collector-counts';
-import { hostCollector } from './collector-host';
+import { hostCollector, type Runnable } from './collector-host';
 import { loadCollectorModule } from './load-collector-module';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
 
@@ -15,16 +14,16 @@ if (port === null) throw new Error('collector-worker.js runs only as a worker th
 const setup = workerData as WorkerSetup;
 const post = (message: WorkerMessage): void => port.postMessage(message);
 
-function findCollector(): Promise<CollectorDefinition> {
-  if (setup.modulePath !== undefined) return loadCollectorModule(setup.modulePath);
+async function findCollector(): Promise<Runnable> {
+  if (setup.modulePath !== undefined) return { module: await loadCollectorModule(setup.modulePath) };
   const definition = builtInKind(setup.kind);
-  if (definition === undefined) return Promise.reject(new VmtelError('VMTEL_MODULE_INVALID', `no built-in collector kind "${setup.kind}"`));
-  return Promise.resolve(definition);
+  if (definition === undefined) throw new VmtelError('VMTEL_MODULE_INVALID', `no built-in collector kind "${setup.kind}"`);
+  return { builtIn: definition };
 }
 
 findCollector()
-  .then((definition) =>
-    hostCollector(definition, setup, {
+  .then((runnable) =>
+    hostCollector(runnable, setup, {
       post,
       onMessage: (handler) => port.on('message', (message: MainMessage) => handler(message)),
     }),

@@ -2,7 +2,7 @@
 // a collector's logic is tested without a worker, with real sockets and files, and its messages
 // (events, logs, counts, the final stopped/failed) collected for assertions.
 import { join } from 'node:path';
-import type { CollectorDefinition } from '../../src/collectors/contract';
+import type { BuiltInDefinition } from '../../src/collectors/contract';
 import { defaultOptions } from '../../src/config/option-defaults';
 import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
 import { hostCollector } from '../../src/orchestrator/collector-host';
@@ -37,7 +37,7 @@ export interface InThreadCollector {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export function startInThread(definition: CollectorDefinition, options: InThreadOptions): InThreadCollector {
+export function startInThread(definition: BuiltInDefinition, options: InThreadOptions): InThreadCollector {
   const control = options.control ?? ControlBlock.create();
   const name = options.name ?? definition.kind;
   const outputPath = options.outputPath ?? join(options.runDir, definition.defaultOutput ?? `telemetry-${name}.jsonl`);
@@ -48,7 +48,7 @@ export function startInThread(definition: CollectorDefinition, options: InThread
     ...options.options,
   };
   const done = hostCollector(
-    definition,
+    { builtIn: definition },
     {
       name,
       kind: definition.kind,

@@ -2,7 +2,7 @@
 // validated, stamped per read, written once per read) and its lifecycle becomes events, so a
 // silent, stalled or vanished agent is visible in the dataset and not just as fewer rows.
 import type { Socket } from 'node:net';
-import type { CollectorContext } from '../contract';
+import type { BuiltInContext } from '../contract';
 import type { DropWarnings } from './drop-warnings';
 import { LineFramer } from '../unix-client/line-framer';
 import type { GuestAgentOptions } from './options';
@@ -11,7 +11,7 @@ import { GuestClock } from './guest-clock';
 import { RowBatch } from './row-batch';
 import { SilenceWatch } from './silence-watch';
 
-export type GuestAgentContext = CollectorContext<GuestAgentOptions>;
+export type GuestAgentContext = BuiltInContext<GuestAgentOptions>;
 
 export interface SessionEnd {
   reason: 'peer_closed' | 'socket_error' | 'stopped';
@@ -35,10 +35,9 @@ export class GuestSession {
     drops: DropWarnings,
   ) {
     const { options, control, log } = ctx;
-    const tag = `,"source":${JSON.stringify(ctx.name)},"available_in_deployment":${ctx.availableInDeployment}`;
     this.clockEvents = clockEvents(ctx, () => this.clock);
     this.clock = new GuestClock(control.originNs + control.wallOffsetNs, options.clock_step_threshold_ms * 1e6, this.clockEvents);
-    this.batch = new RowBatch(tag, options.max_depth, (reason, line) => drops.drop(reason, line), this.clock);
+    this.batch = new RowBatch(ctx.rows.format, options.max_depth, (reason, line) => drops.drop(reason, line), this.clock);
     this.framer = new LineFramer(options.max_line_bytes, {
       onLines: (buf, start, end) => this.batch.addLines(buf, start, end),
       onOversized: () => drops.drop('line_too_long'),
@@ -80,7 +79,7 @@ export class GuestSession {
     this.framer.push(chunk);
     this.batch.end();
     if (this.batch.count === 0) return;
-    rows.writeLines(this.batch.lines, this.batch.count);
+    rows.writeHeaded(this.batch.lines, this.batch.count);
     this.rows += this.batch.count;
   }
 

@@ -4,7 +4,7 @@
 // own QEMU. A pid file naming any other process (pid 1, a stale pid reused) is an event and a wait,
 // as for a missing one: that process is never sampled as QEMU.
 import type { CollectorContext, CollectorOutcome } from '../contract';
-import { defineCollector } from '../contract';
+import { defineBuiltIn } from '../contract';
 import { TICKER_STATS } from '../sampling/ticker';
 import type { OptionsOf } from '../../config/option-spec';
 import { intervalOption } from '../sampling/interval-option';
@@ -47,7 +47,7 @@ const options = {
 
 /** The collector reading `procRoot`; tests point it at a tree of their own. */
 export function createQemuProcessCollector(procRoot = '/proc') {
-  return defineCollector({
+  return defineBuiltIn({
     kind: 'qemu_process',
     description: 'CPU time per thread and vCPU, memory, faults, context switches and I/O of the QEMU process from /proc',
     options,
