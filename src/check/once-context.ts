@@ -2,7 +2,7 @@
 // a worker, but its rows and events stay in memory to be printed, and nothing touches the run
 // dir. It stops itself once it has the rows asked for.
 import type { BuiltInContext } from '../collectors/contract';
-import type { CollectorConfig } from '../config/episode-config';
+import type { CollectorEntry } from '../config/collector-entry';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
 import type { ControlBlock } from '../control/control-block';
 import { toJson } from '../sink/json-line';
@@ -19,14 +19,14 @@ export type SharedTopics = Map<string, { value: unknown; handlers: Array<(value:
 
 /** A context for `collector` whose `stop` aborts once `wantedRows` rows were written. */
 export function onceContext(
-  collector: CollectorConfig,
+  collector: CollectorEntry,
   control: ControlBlock,
   shared: SharedTopics,
   wantedRows: number,
   stop: AbortController,
 ): { ctx: BuiltInContext<OptionsOf<OptionSchema>>; capture: OnceCapture } {
   const capture: OnceCapture = { rows: [], events: [], warnings: [] };
-  const format = new RowFormat(collector.name, collector.availableInDeployment);
+  const format = new RowFormat(collector.name, collector.available_in_deployment);
   const took = (lines: string[]): void => {
     // More rows than asked for can come in the read that brought the last wanted one.
     capture.rows.push(...lines.slice(0, Math.max(0, wantedRows - capture.rows.length)));
@@ -43,7 +43,7 @@ export function onceContext(
     kind: collector.kind,
     options: collector.options as OptionsOf<OptionSchema>,
     runDir: '',
-    availableInDeployment: collector.availableInDeployment,
+    availableInDeployment: collector.available_in_deployment,
     control,
     stopSignal: stop.signal,
     rows: {

@@ -4,7 +4,8 @@
 import { builtInKind } from '../collectors/registry';
 import { moduleContext, type BuiltInContext, type CollectorOutcome } from '../collectors/contract';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
-import type { CollectorConfig, EpisodeConfig } from '../config/episode-config';
+import type { CollectorEntry } from '../config/collector-entry';
+import type { EpisodeConfig } from '../config/episode-config';
 import { ControlBlock } from '../control/control-block';
 import { loadCollectorModule } from '../orchestrator/load-collector-module';
 import { fail, ok, type CheckResult } from './check-result';
@@ -25,9 +26,9 @@ export async function sampleOnce(config: EpisodeConfig, timeoutMs: number): Prom
   return Promise.all(config.collectors.filter((c) => c.enabled).map((collector) => sampleCollector(collector, control, shared, timeoutMs)));
 }
 
-async function sampleCollector(collector: CollectorConfig, control: ControlBlock, shared: SharedTopics, timeoutMs: number): Promise<OnceOutcome> {
+async function sampleCollector(collector: CollectorEntry, control: ControlBlock, shared: SharedTopics, timeoutMs: number): Promise<OnceOutcome> {
   const run = await runnerOf(collector);
-  const wanted = collector.kind === 'guest_agent' && collector.modulePath === undefined ? GUEST_ROWS : 1;
+  const wanted = collector.kind === 'guest_agent' && collector.module === undefined ? GUEST_ROWS : 1;
   const stop = new AbortController();
   const { ctx, capture } = onceContext(collector, control, shared, wanted, stop);
   const timer = setTimeout(() => stop.abort(), timeoutMs);
@@ -50,13 +51,13 @@ async function sampleCollector(collector: CollectorConfig, control: ControlBlock
 type Run = (ctx: BuiltInContext<OptionsOf<OptionSchema>>) => Promise<CollectorOutcome>;
 
 // A user's module gets its rows one at a time, as in an episode (collector-host.ts).
-async function runnerOf(collector: CollectorConfig): Promise<Run> {
+async function runnerOf(collector: CollectorEntry): Promise<Run> {
   // The config loader has already loaded and checked every definition: neither can fail here.
-  if (collector.modulePath === undefined) {
+  if (collector.module === undefined) {
     const definition = builtInKind(collector.kind)!;
     return (ctx) => definition.run(ctx);
   }
-  const definition = await loadCollectorModule(collector.modulePath);
+  const definition = await loadCollectorModule(collector.module);
   return (ctx) => definition.run(moduleContext(ctx));
 }
 

@@ -10,7 +10,8 @@ import { VmtelError } from '../errors';
 import { checkKey, checkOptions, mappingAt, reportUnknownKeys, type MappingPlace } from './check-options';
 import { ConfigError } from './config-error';
 import { RESTART_SCHEMA, RUN_DIR_SPEC, TOP_LEVEL_SCHEMA } from './config-keys';
-import type { CollectorConfig, EpisodeConfig } from './episode-config';
+import { entryAsConfig, type CollectorEntry } from './collector-entry';
+import type { EpisodeConfig } from './episode-config';
 import { interpolateEnv, type Environment, type EnvOrigins } from './interpolate-env';
 import { parseYaml, type YamlDocument } from './key-lines';
 import { reportOutputClashes } from './output-files';
@@ -54,7 +55,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const labels = checkLabels(top['labels'], topPlace);
   const restart = checkRestart(top['restart'], topPlace);
   const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms, origins });
-  reportOutputClashes(collectors.configs, runDir, problems);
+  reportOutputClashes(collectors, runDir, problems);
   problems.throwIfAny();
 
   const logLevel = overrides.logLevel ?? (settings.log_level as LogLevel);
@@ -76,7 +77,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       maxDelayMs: restart.max_delay_ms,
       resetAfterMs: restart.reset_after_ms,
     },
-    collectors: collectors.configs,
+    collectors,
     resolved: {
       vm: settings.vm,
       episode: settings.episode,
@@ -89,7 +90,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       file_mode: settings.file_mode,
       dir_mode: settings.dir_mode,
       restart,
-      collectors: collectors.resolved,
+      collectors: Object.fromEntries(collectors.map((entry) => [entry.name, entryAsConfig(entry)])),
     },
   };
 }
@@ -140,25 +141,22 @@ function checkRestart(value: unknown, topPlace: MappingPlace) {
   return restart;
 }
 
-async function resolveCollectors(top: Record<string, unknown>, bases: CollectorBases) {
-  const configs: CollectorConfig[] = [];
-  const resolved: Record<string, unknown> = {};
+async function resolveCollectors(top: Record<string, unknown>, bases: CollectorBases): Promise<CollectorEntry[]> {
   if (!Object.hasOwn(top, 'collectors')) {
     bases.problems.add(['collectors'], 'required key is missing; expected a mapping of collector names to their settings');
-    return { configs, resolved };
+    return [];
   }
   const mapping = mappingAt(top['collectors'], 'a mapping of collector names to their settings', ['collectors'], bases.problems);
-  if (mapping === undefined) return { configs, resolved };
+  if (mapping === undefined) return [];
+  const collectors: CollectorEntry[] = [];
   const entries = Object.entries(mapping);
   for (const [name, entry] of entries) {
     const collector = await resolveCollector(name, entry, bases);
-    if (collector === undefined) continue;
-    configs.push(collector.config);
-    resolved[name] = collector.resolved;
+    if (collector !== undefined) collectors.push(collector);
   }
   // Only when every entry resolved can "none is enabled" be told; else the user fixes those first.
-  if (configs.length === entries.length && !configs.some((config) => config.enabled)) {
+  if (collectors.length === entries.length && !collectors.some((collector) => collector.enabled)) {
     bases.problems.add(['collectors'], `expected at least one enabled collector, got ${entries.length === 0 ? 'none' : 'only disabled ones'}`);
   }
-  return { configs, resolved };
+  return collectors;
 }

@@ -56,8 +56,9 @@ export async function hostCollector(
   const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: Object.fromEntries((definition.stats ?? []).map((name) => [name, 0])) };
   // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
   const live = setup.liveBuffer === undefined ? LiveCounts.create() : LiveCounts.attach(setup.liveBuffer);
-  const writer = new JsonlWriter(setup.outputPath, {
-    flushMs: setup.flushMs,
+  const { entry } = setup;
+  const writer = new JsonlWriter(entry.output, {
+    flushMs: entry.flush_ms,
     onFault: reportWriteFaults({
       event: (event, fields) => channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields }),
       log: (level, message, fields) => channel.post({ type: 'log', level, message, fields }),
@@ -146,7 +147,8 @@ function createContext(
   stopSignal: AbortSignal,
   { budget, publishes }: { budget: EventBudget; publishes: PublishPacer },
 ): BuiltInContext<OptionsOf<OptionSchema>> {
-  const format = new RowFormat(setup.name, setup.availableInDeployment);
+  const { entry } = setup;
+  const format = new RowFormat(entry.name, entry.available_in_deployment);
   const shared = new Map<string, unknown>(Object.entries(setup.shared));
   const subscribers = new Map<string, Array<(value: unknown) => void>>();
   channel.onMessage((message) => {
@@ -164,12 +166,12 @@ function createContext(
   });
 
   return {
-    name: setup.name,
+    name: entry.name,
     kind: definition.kind,
     // Validated against the kind's schema by the config loader before the worker started.
-    options: setup.options as OptionsOf<OptionSchema>,
+    options: entry.options as OptionsOf<OptionSchema>,
     runDir: setup.runDir,
-    availableInDeployment: setup.availableInDeployment,
+    availableInDeployment: entry.available_in_deployment,
     control,
     stopSignal,
     rows: {

@@ -6,6 +6,7 @@ import type { BuiltInDefinition } from '../../src/collectors/contract';
 import { defaultOptions } from '../../src/config/option-defaults';
 import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
 import { hostCollector } from '../../src/orchestrator/collector-host';
+import { defaultMaxHeapMb } from '../../src/orchestrator/worker-limits';
 import type { MainMessage, WorkerMessage } from '../../src/orchestrator/thread-messages';
 import { withDeadline } from './wait-for';
 
@@ -50,14 +51,17 @@ export function startInThread(definition: BuiltInDefinition, options: InThreadOp
   const done = hostCollector(
     { builtIn: definition },
     {
-      name,
-      kind: definition.kind,
-      modulePath: '',
-      options: resolvedOptions,
+      entry: {
+        name,
+        kind: definition.kind,
+        enabled: true,
+        output: outputPath,
+        available_in_deployment: options.availableInDeployment ?? definition.defaultAvailableInDeployment,
+        flush_ms: options.flushMs ?? 100,
+        max_heap_mb: defaultMaxHeapMb(definition.kind, false),
+        options: resolvedOptions,
+      },
       runDir: options.runDir,
-      outputPath,
-      availableInDeployment: options.availableInDeployment ?? definition.defaultAvailableInDeployment,
-      flushMs: options.flushMs ?? 100,
       controlBuffer: control.buffer,
       heartbeatSlot: 0,
       shared: options.shared ?? {},
