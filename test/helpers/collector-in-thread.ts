@@ -3,7 +3,9 @@
 // (events, logs, counts, the final stopped/failed) collected for assertions.
 import { join } from 'node:path';
 import type { BuiltInDefinition } from '../../src/collectors/contract';
-import { defaultOptions } from '../../src/config/option-defaults';
+import { checkOptions } from '../../src/config/check-options';
+import { KeyLines } from '../../src/config/key-lines';
+import { ProblemList } from '../../src/config/problem-list';
 import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
 import { hostCollector } from '../../src/orchestrator/collector-host';
 import { defaultMaxHeapMb } from '../../src/orchestrator/worker-limits';
@@ -44,10 +46,11 @@ export function startInThread(definition: BuiltInDefinition, options: InThreadOp
   const outputPath = options.outputPath ?? join(options.runDir, definition.defaultOutput ?? `telemetry-${name}.jsonl`);
   const messages: WorkerMessage[] = [];
   const handlers: Array<(message: MainMessage) => void> = [];
-  const resolvedOptions = {
-    ...defaultOptions(definition.options, { runDir: options.runDir, configDir: options.runDir }),
-    ...options.options,
-  };
+  // Checked as the config loader checks them: a collector never runs options validate refuses.
+  const problems = new ProblemList(`${name} options`, new KeyLines());
+  const place = { at: ['collectors', name], problems, bases: { runDir: options.runDir, configDir: options.runDir }, origins: new Map() };
+  const resolvedOptions = checkOptions(options.options ?? {}, definition.options, place);
+  problems.throwIfAny();
   const done = hostCollector(
     { builtIn: definition },
     {

@@ -41,6 +41,8 @@ const options = {
     // The names QEMU's system emulators are installed under (qemu-system-x86_64, …), and the
     // RHEL/CentOS build's; a trailing * matches any rest.
     default: ['qemu-system-*', 'qemu-kvm'],
+    // Anywhere else a "*" would be matched as itself, which no executable's name holds.
+    item: { pattern: /^[^*]+\*?$/, doc: 'a process name, "*" only at its end' },
     doc: "the pid file's process counts as QEMU only when its executable's name matches one of these (a trailing * matches any rest)",
   },
 } as const;
