@@ -50,7 +50,7 @@ async function sampleCollector(collector: CollectorEntry, control: ControlBlock,
 
 type Run = (ctx: BuiltInContext<OptionsOf<OptionSchema>>) => Promise<CollectorOutcome>;
 
-// A user's module gets its rows one at a time, as in an episode (collector-host.ts).
+// A user's module gets its rows one at a time, as in an episode (collector-runtime.ts).
 async function runnerOf(collector: CollectorEntry): Promise<Run> {
   // The config loader has already loaded and checked every definition: neither can fail here.
   if (collector.module === undefined) {

@@ -95,8 +95,8 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   };
 }
 
-// Read at once: a file of a few KB, and reading it asynchronously made libuv create its thread
-// pool's four threads for it, on the start's critical path, before any worker existed.
+// Read at once: a file of a few KB, and an asynchronous read would make libuv create its thread
+// pool's four threads for it, on the start's critical path, before any worker exists.
 function readConfigFile(configPath: string): Buffer {
   try {
     return readFileSync(configPath);

@@ -1,11 +1,11 @@
 // The worker entry: glue only. It finds the collector named in workerData (a built-in kind, or a
-// user's module) and hands it to hostCollector with the parent port as its channel. One entry
+// user's module) and hands it to runCollector with the parent port as its channel. One entry
 // serves every collector, so there is exactly one path from a worker to the orchestrator.
 import { parentPort } from 'node:worker_threads';
 import { builtInKind } from '../collectors/registry';
 import { serializeError, VmtelError } from '../errors';
 import { emptyCounts } from './collector-counts';
-import { hostCollector, type Runnable } from './collector-host';
+import { runCollector, type Runnable } from './collector-runtime';
 import { loadCollectorModule } from './load-collector-module';
 import type { MainMessage, WorkerMessage } from './thread-messages';
 import { receivedSetup } from './worker-spawn';
@@ -25,7 +25,7 @@ async function findCollector(): Promise<Runnable> {
 
 findCollector()
   .then((runnable) =>
-    hostCollector(runnable, setup, {
+    runCollector(runnable, setup, {
       post,
       onMessage: (handler) => port.on('message', (message: MainMessage) => handler(message)),
     }),

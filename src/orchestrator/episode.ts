@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import type { EpisodeConfig } from '../config/episode-config';
 import { runDirErrorOf } from '../config/run-dir-check';
-import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
 import { EpisodeControl } from '../live/episode-control';
 import { EVENTS_FILE } from '../run-dir-files';
@@ -89,7 +88,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     stopReason = reason;
     events.record('orchestrator', 'stop_requested', { reason, ...fields });
     logger.info(`stopping: ${reason}`);
-    control.requestStop(STOP_STATE.stop);
+    control.requestStop();
     resolveStopRequested();
   }
   const manifestKeeper = new ManifestKeeper(config.runDir, config.fileMode, events, logger, (code) => requestStop(RUN_DIR_LOST, { code }));
@@ -194,7 +193,6 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     } else {
       events.record('orchestrator', 'stop_hurried', { signal });
       logger.warn(`second ${signal}: finishing fast`);
-      control.requestStop(STOP_STATE.hurry);
       hurried.abort();
     }
   };

@@ -22,7 +22,7 @@ test('a block attached in another thread sees the same origin and the stop flag 
     const first = await withDeadline('the worker to report its origin', new Promise((resolve) => worker.once('message', resolve)));
     assert.equal((first as { originNs: bigint }).originNs, control.originNs);
     const raisedAtNs = process.hrtime.bigint();
-    control.requestStop(STOP_STATE.stop);
+    control.requestStop();
     const woke = (await withDeadline('the worker to wake on the flag', new Promise((resolve) => worker.once('message', resolve)))) as {
       state: number;
       seenAtNs: bigint;
@@ -34,12 +34,13 @@ test('a block attached in another thread sees the same origin and the stop flag 
   }
 });
 
-test('the flag only rises: stop then hurry, never back', () => {
+test('the flag only rises: once stopping, a second request leaves it stopping', () => {
   const control = ControlBlock.create();
   assert.equal(control.isStopping(), false);
-  control.requestStop(STOP_STATE.hurry);
-  control.requestStop(STOP_STATE.stop);
-  assert.equal(control.stopState(), STOP_STATE.hurry);
+  control.requestStop();
+  control.requestStop();
+  assert.equal(control.isStopping(), true);
+  assert.equal(control.stopState(), STOP_STATE.stop);
 });
 
 test('a reused origin gives the same t_mono_ns timeline, and wall = anchor + monotonic delta', () => {

@@ -6,8 +6,8 @@ import type { BuiltInDefinition } from '../../src/collectors/contract';
 import { checkOptions } from '../../src/config/check-options';
 import { KeyLines } from '../../src/config/key-lines';
 import { ProblemList } from '../../src/config/problem-list';
-import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
-import { hostCollector } from '../../src/orchestrator/collector-host';
+import { ControlBlock } from '../../src/control/control-block';
+import { runCollector } from '../../src/orchestrator/collector-runtime';
 import { defaultMaxHeapMb } from '../../src/orchestrator/worker-limits';
 import type { MainMessage, WorkerMessage } from '../../src/orchestrator/thread-messages';
 import { withDeadline } from './wait-for';
@@ -51,7 +51,7 @@ export function startInThread(definition: BuiltInDefinition, options: InThreadOp
   const place = { at: ['collectors', name], problems, bases: { runDir: options.runDir, configDir: options.runDir }, origins: new Map() };
   const resolvedOptions = checkOptions(options.options ?? {}, definition.options, place);
   problems.throwIfAny();
-  const done = hostCollector(
+  const done = runCollector(
     { builtIn: definition },
     {
       entry: {
@@ -84,7 +84,7 @@ export function startInThread(definition: BuiltInDefinition, options: InThreadOp
       messages.find((m): m is Extract<WorkerMessage, { type: 'stopped' | 'failed' }> => m.type === 'stopped' || m.type === 'failed'),
     send: (message) => handlers.forEach((handler) => handler(message)),
     stop: async (timeoutMs = 2000) => {
-      control.requestStop(STOP_STATE.stop);
+      control.requestStop();
       await withDeadline(`${name} to stop`, done, timeoutMs);
     },
   };

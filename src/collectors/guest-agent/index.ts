@@ -9,7 +9,7 @@ export const collector = defineBuiltIn({
   kind: 'guest_agent',
   description: 'rows from the in-guest agent over virtio-serial, re-stamped on the host timeline',
   options: guestAgentOptions,
-  // The reference's file name, which existing analysis scripts read.
+  // The file name analysis scripts written before vmtel already read.
   defaultOutput: 'telemetry-guest.jsonl',
   // The only source an agent in a deployed VM could also produce (docs/threat-model.md).
   defaultAvailableInDeployment: true,

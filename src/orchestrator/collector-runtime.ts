@@ -1,4 +1,6 @@
-// Runs one collector definition with everything the contract promises it: its JSONL writer, its
+// The collector runtime: runs one collector definition with everything the contract promises it
+// (the `host` collector is a kind like any other; the keys of a row's head are the runtime's,
+// src/sink/row-format.ts): its JSONL writer, its
 // counters, the stop signal, events and logs as messages within the collector's budget, and the
 // thread's heartbeat (a late one is vmtel_stalled). It does not care whether it runs in a
 // worker (collector-worker.ts) or in a test's own thread, which is what makes collectors
@@ -33,7 +35,7 @@ import { reportWriteFaults } from './write-fault-events';
 // disk, and a restart recounts them there).
 const COUNTS_INTERVAL_MS = MANIFEST_INTERVAL_MS;
 
-export interface HostChannel {
+export interface RuntimeChannel {
   post(message: WorkerMessage): void;
   /** Registers the receiver of the orchestrator's messages. */
   onMessage(handler: (message: MainMessage) => void): void;
@@ -46,15 +48,15 @@ export interface HostChannel {
 export type Runnable = { builtIn: BuiltInDefinition } | { module: CollectorDefinition };
 
 /** Runs the collector to its end; every outcome, a throw included, ends as one posted message. */
-export async function hostCollector(
+export async function runCollector(
   runnable: Runnable,
   setup: WorkerSetup,
-  channel: HostChannel,
+  channel: RuntimeChannel,
 ): Promise<void> {
   const definition = 'builtIn' in runnable ? runnable.builtIn : runnable.module;
   const control = ControlBlock.attach(setup.controlBuffer);
   const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: Object.fromEntries((definition.stats ?? []).map((name) => [name, 0])) };
-  // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
+  // A collector run outside an episode (a test's own thread) keeps its live counts to itself.
   const live = setup.liveBuffer === undefined ? LiveCounts.create() : LiveCounts.attach(setup.liveBuffer);
   const { entry } = setup;
   const writer = new JsonlWriter(entry.output, {
@@ -124,7 +126,7 @@ export async function hostCollector(
 }
 
 // One summary of what the budget held back, counted in the collector's figures too.
-function reportSuppressed(channel: HostChannel, control: ControlBlock, counts: CollectorCounts, suppressed: Suppressed): void {
+function reportSuppressed(channel: RuntimeChannel, control: ControlBlock, counts: CollectorCounts, suppressed: Suppressed): void {
   const events = suppressed.total - suppressed.log_lines;
   if (events > 0) counts.stats['events_suppressed'] = (counts.stats['events_suppressed'] ?? 0) + events;
   if (suppressed.log_lines > 0) counts.stats['log_lines_suppressed'] = (counts.stats['log_lines_suppressed'] ?? 0) + suppressed.log_lines;
@@ -132,7 +134,7 @@ function reportSuppressed(channel: HostChannel, control: ControlBlock, counts: C
 }
 
 // Stamped when the thread ran again: whatever its collector saw missing over the span is vmtel's.
-function reportStall(channel: HostChannel, control: ControlBlock, stall: LoopStall): void {
+function reportStall(channel: RuntimeChannel, control: ControlBlock, stall: LoopStall): void {
   const fields = { stalled_s: Number(stall.endNs - stall.startNs) / 1e9, since_t_mono_ns: stall.startNs - control.originNs };
   channel.post({ type: 'event', tMonoNs: stall.endNs - control.originNs, event: 'vmtel_stalled', fields });
 }
@@ -140,7 +142,7 @@ function reportStall(channel: HostChannel, control: ControlBlock, stall: LoopSta
 function createContext(
   definition: CollectorDefinition,
   setup: WorkerSetup,
-  channel: HostChannel,
+  channel: RuntimeChannel,
   control: ControlBlock,
   writer: JsonlWriter,
   { counts, live, changed: countsChanged, report }: { counts: CollectorCounts; live: LiveCounts; changed: () => void; report: () => void },
@@ -225,7 +227,7 @@ function createContext(
 
 // Every level crosses to the orchestrator: vmtel.log keeps everything and only the terminal
 // filters by log_level. Collectors log per event, never per row, and the budget bounds the rest.
-function createLog(channel: HostChannel, budget: EventBudget): CollectorLog {
+function createLog(channel: RuntimeChannel, budget: EventBudget): CollectorLog {
   const at =
     (level: LogLevel) =>
     (message: string, fields: Record<string, unknown> = {}): void => {
