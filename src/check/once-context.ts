@@ -2,9 +2,10 @@
 // a worker, but its rows and events stay in memory to be printed, and nothing touches the run
 // dir. It stops itself once it has the rows asked for.
 import type { BuiltInContext } from '../collectors/contract';
+import type { TopicBoard } from '../collectors/topic-board';
 import type { CollectorEntry } from '../config/collector-entry';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
-import type { ControlBlock } from '../control/control-block';
+import { episodeClock, type ControlBlock } from '../control/control-block';
 import { toJson } from '../sink/json-line';
 import { RowFormat } from '../sink/row-format';
 
@@ -15,7 +16,7 @@ export interface OnceCapture {
 }
 
 /** Topics collectors share (qmp's vCPU threads for qemu_process), as in an episode. */
-export type SharedTopics = Map<string, { value: unknown; handlers: Array<(value: unknown) => void> }>;
+export type SharedTopics = TopicBoard;
 
 /** A context for `collector` whose `stop` aborts once `wantedRows` rows were written. */
 export function onceContext(
@@ -32,19 +33,13 @@ export function onceContext(
     capture.rows.push(...lines.slice(0, Math.max(0, wantedRows - capture.rows.length)));
     if (capture.rows.length >= wantedRows) stop.abort();
   };
-  const topic = (name: string) => {
-    let entry = shared.get(name);
-    if (entry === undefined) shared.set(name, (entry = { value: undefined, handlers: [] }));
-    return entry;
-  };
   const warn = (message: string): void => void capture.warnings.push(message);
   const ctx: BuiltInContext<OptionsOf<OptionSchema>> = {
     name: collector.name,
     kind: collector.kind,
     options: collector.options as OptionsOf<OptionSchema>,
     runDir: '',
-    availableInDeployment: collector.available_in_deployment,
-    control,
+    clock: episodeClock(control),
     stopSignal: stop.signal,
     rows: {
       format,
@@ -61,16 +56,12 @@ export function onceContext(
       capture.events.push(`${event} ${toJson(fields)}`);
     },
     endEpisode: () => stop.abort(),
-    publish(name, value) {
-      const entry = topic(name);
-      entry.value = value;
-      for (const handler of entry.handlers) handler(value);
+    // Every collector of `check --once` runs in this thread: a publish reaches its siblings at once.
+    publish(topic, value) {
+      shared.keep(topic, value);
+      shared.deliver(topic.name, value);
     },
-    subscribe(name, handler) {
-      const entry = topic(name);
-      entry.handlers.push(handler);
-      if (entry.value !== undefined) handler(entry.value);
-    },
+    subscribe: (topic, handler) => shared.subscribe(topic, handler, warn),
   };
   return { ctx, capture };
 }

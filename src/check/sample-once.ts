@@ -9,6 +9,7 @@ import type { EpisodeConfig } from '../config/episode-config';
 import { ControlBlock } from '../control/control-block';
 import { loadCollectorModule } from '../orchestrator/load-collector-module';
 import { fail, ok, type CheckResult } from './check-result';
+import { TopicBoard } from '../collectors/topic-board';
 import { onceContext, type OnceCapture, type SharedTopics } from './once-context';
 
 // The guest agent's rows differ one from the next; a few show what it sends.
@@ -22,7 +23,7 @@ export interface OnceOutcome {
 /** Runs every enabled collector of `config` to its first rows, at most `timeoutMs`. */
 export async function sampleOnce(config: EpisodeConfig, timeoutMs: number): Promise<OnceOutcome[]> {
   const control = ControlBlock.create();
-  const shared: SharedTopics = new Map();
+  const shared: SharedTopics = new TopicBoard();
   return Promise.all(config.collectors.filter((c) => c.enabled).map((collector) => sampleCollector(collector, control, shared, timeoutMs)));
 }
 

@@ -7,8 +7,9 @@
 // events.jsonl), counts drops in `ctx.counters`, and returns when `ctx.stopSignal` aborts or when
 // its source is gone for good. Throwing means "failed": the orchestrator restarts it with backoff.
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
-import type { ControlBlock } from '../control/control-block';
+import type { EpisodeClock } from '../control/control-block';
 import type { RowFormat } from '../sink/row-format';
+import type { Topic } from './topics';
 
 /** vmtel's log levels, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -68,8 +69,8 @@ export interface CollectorContext<Options> {
   readonly kind: string;
   readonly options: Options;
   readonly runDir: string;
-  readonly availableInDeployment: boolean;
-  readonly control: ControlBlock;
+  /** The episode's timeline: stamps and wall time. */
+  readonly clock: EpisodeClock;
   /** Aborts when the episode's stop flag is raised; every wait of a collector listens to it. */
   readonly stopSignal: AbortSignal;
   readonly rows: RowWriter;
@@ -84,9 +85,12 @@ export interface CollectorContext<Options> {
   /** Asks the orchestrator to end the whole episode cleanly (the VM shut down, say). */
   endEpisode(reason: string): void;
   /** Shares a value with the episode's other collectors under `topic` (the latest one wins). */
-  publish(topic: string, value: unknown): void;
-  /** Calls `handler` with the latest value of `topic`, now if one exists and on every change. */
-  subscribe(topic: string, handler: (value: unknown) => void): void;
+  publish<T>(topic: Topic<T>, value: T): void;
+  /**
+   * Calls `handler` with the latest value of `topic`, now if one exists and on every change;
+   * a value the topic's check refuses is logged and skipped.
+   */
+  subscribe<T>(topic: Topic<T>, handler: (value: T) => void): void;
 }
 
 /** What a built-in collector is given: the context and the hot path of its rows. */

@@ -22,6 +22,31 @@ const HEARTBEATS_OFFSET = BYTE_LENGTH;
 export const STOP_STATE = { running: 0, stop: 1 } as const;
 export type StopState = (typeof STOP_STATE)[keyof typeof STOP_STATE];
 
+/**
+ * The episode's timeline as a collector sees it: stamps and wall time, nothing that could stop
+ * the episode or touch another thread's slots (a collector ends the episode by endEpisode).
+ */
+export interface EpisodeClock {
+  /** Now, in ns since the episode's origin. */
+  monoNs(): bigint;
+  /** The wall time (ns since the Unix epoch) of `tMonoNs`. */
+  wallNsAt(tMonoNs: bigint): bigint;
+  /** The origin as absolute CLOCK_MONOTONIC ns. */
+  readonly originNs: bigint;
+  /** Host wall clock minus CLOCK_MONOTONIC, in ns, measured once when the process started. */
+  readonly wallOffsetNs: bigint;
+}
+
+/** A clock of `control` that exposes nothing else of it. */
+export function episodeClock(control: ControlBlock): EpisodeClock {
+  return Object.freeze({
+    monoNs: () => control.monoNs(),
+    wallNsAt: (tMonoNs: bigint) => control.wallNsAt(tMonoNs),
+    originNs: control.originNs,
+    wallOffsetNs: control.wallOffsetNs,
+  });
+}
+
 export class ControlBlock {
   readonly buffer: SharedArrayBuffer;
   private readonly flags: Int32Array;

@@ -15,7 +15,7 @@ import type {
 } from '../collectors/contract';
 import { moduleContext } from '../collectors/contract';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
-import { ControlBlock, STOP_STATE } from '../control/control-block';
+import { ControlBlock, episodeClock, STOP_STATE } from '../control/control-block';
 import { loopPulse, type LoopStall } from '../control/loop-pulse';
 import { serializeError } from '../errors';
 import { LiveCounts } from '../live/live-counts';
@@ -25,6 +25,7 @@ import { EventBudget, SUMMARY_MS, type Suppressed } from './event-budget';
 import { WRITE_FAILED } from '../sink/write-faults';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import { PublishPacer } from './publish-pacer';
+import { TopicBoard } from '../collectors/topic-board';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
 import { reportWriteFaults } from './write-fault-events';
 
@@ -151,13 +152,12 @@ function createContext(
 ): BuiltInContext<OptionsOf<OptionSchema>> {
   const { entry } = setup;
   const format = new RowFormat(entry.name, entry.available_in_deployment);
-  const shared = new Map<string, unknown>(Object.entries(setup.shared));
-  const subscribers = new Map<string, Array<(value: unknown) => void>>();
+  const log = createLog(channel, budget);
+  const topics = new TopicBoard(setup.shared);
   channel.onMessage((message) => {
     switch (message.type) {
       case 'shared':
-        shared.set(message.topic, message.value);
-        for (const handler of subscribers.get(message.topic) ?? []) handler(message.value);
+        topics.deliver(message.topic, message.value);
         break;
       case 'report_counts':
         report();
@@ -173,8 +173,7 @@ function createContext(
     // Validated against the kind's schema by the config loader before the worker started.
     options: entry.options as OptionsOf<OptionSchema>,
     runDir: setup.runDir,
-    availableInDeployment: entry.available_in_deployment,
-    control,
+    clock: episodeClock(control),
     stopSignal,
     rows: {
       format,
@@ -207,7 +206,7 @@ function createContext(
         countsChanged();
       },
     },
-    log: createLog(channel, budget),
+    log,
     emit(event, fields = {}, budgetKey = event) {
       if (budget.allowEvent(budgetKey)) channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields });
     },
@@ -215,13 +214,10 @@ function createContext(
       channel.post({ type: 'end_episode', reason });
     },
     publish(topic, value) {
-      shared.set(topic, value);
-      publishes.publish(topic, value);
+      topics.keep(topic, value);
+      publishes.publish(topic.name, value);
     },
-    subscribe(topic, handler) {
-      subscribers.set(topic, [...(subscribers.get(topic) ?? []), handler]);
-      if (shared.has(topic)) handler(shared.get(topic));
-    },
+    subscribe: (topic, handler) => topics.subscribe(topic, handler, log.warn),
   };
 }
 

@@ -11,7 +11,7 @@ import { intervalOption } from '../sampling/interval-option';
 import { sampleEveryTick, type Sample } from '../sampling/sample-loop';
 import { readQemuPidfile } from '../../proc/pid-file';
 import { ProcessSampler } from './process-sampler';
-import { VCPU_THREADS_TOPIC } from '../topics';
+import { VCPU_THREADS } from '../topics';
 import { VcpuThreads } from './vcpu-threads';
 import { WaitReport } from '../waiting/wait-report';
 import { diagnosePidfile } from './pidfile-diagnosis';
@@ -64,8 +64,8 @@ export const collector = createQemuProcessCollector();
 function watchQemuProcess(ctx: CollectorContext<OptionsOf<typeof options>>, procRoot: string): Promise<CollectorOutcome> {
   const { pidfile, pidfile_timeout_s: timeoutS } = ctx.options;
   const vcpus = new VcpuThreads();
-  ctx.subscribe(VCPU_THREADS_TOPIC, (value) => vcpus.update(value));
-  const giveUpMonoNs = ctx.control.monoNs() + BigInt(Math.round(timeoutS * NS_PER_S));
+  ctx.subscribe(VCPU_THREADS, (threads) => vcpus.update(threads));
+  const giveUpMonoNs = ctx.clock.monoNs() + BigInt(Math.round(timeoutS * NS_PER_S));
 
   // The pid file, looked at now and then on every tick until it names a QEMU process.
   let refusedPid: number | null = null;
@@ -95,7 +95,7 @@ function watchQemuProcess(ctx: CollectorContext<OptionsOf<typeof options>>, proc
     (): Sample => {
       sampler ??= attach();
       if (sampler === null) {
-        if (ctx.control.monoNs() < giveUpMonoNs) {
+        if (ctx.clock.monoNs() < giveUpMonoNs) {
           waiting.failed(diagnosePidfile(pidfile));
           return null;
         }
