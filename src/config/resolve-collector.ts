@@ -35,22 +35,21 @@ export async function resolveCollector(name: string, entry: unknown, bases: Coll
   }
   const named = (Object.hasOwn(mapping, 'kind') && kind === undefined) || (Object.hasOwn(mapping, 'module') && modulePath === undefined);
   // A wrong kind or module was reported; guessing the kind from the name would only add noise.
-  const found = named ? undefined : await findDefinition({ at, name, kind, modulePath }, bases.problems);
   const settingsMapping = Object.fromEntries(Object.entries(mapping).filter(([key]) => Object.hasOwn(ENTRY_SETTINGS, key)));
+  const optionsMapping = Object.fromEntries(Object.entries(mapping).filter(([key]) => !SHARED_KEYS.includes(key)));
+  const found = named ? undefined : await findDefinition({ at, name, kind, modulePath }, optionsMapping, { ...place, problems: bases.problems });
   // Without a definition its options cannot be checked; the entry's other problems still count.
   if (found === undefined) {
     for (const [key, spec] of Object.entries(ENTRY_SETTINGS)) checkKey(settingsMapping, key, spec, place);
     return undefined;
   }
-  const { definition } = found;
-  reportUnknownKeys(mapping, [...SHARED_KEYS, ...Object.keys(definition.options)], place);
-  const optionsMapping = Object.fromEntries(Object.entries(mapping).filter(([key]) => !SHARED_KEYS.includes(key)));
+  reportUnknownKeys(mapping, [...SHARED_KEYS, ...found.optionNames], place);
   return {
     name,
-    kind: definition.kind,
+    kind: found.definition.kind,
     ...(found.modulePath === undefined ? {} : { module: found.modulePath }),
     ...checkOptions(settingsMapping, settingsOf(name, found, bases), place),
-    options: checkOptions(optionsMapping, definition.options, place),
+    options: found.options,
   };
 }
 

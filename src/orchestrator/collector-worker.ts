@@ -1,6 +1,8 @@
 // The worker entry: glue only. It finds the collector named in workerData (a built-in kind, or a
 // user's module) and hands it to runCollector with the parent port as its channel. One entry
-// serves every collector, so there is exactly one path from a worker to the orchestrator.
+// serves every collector, so there is exactly one path from a worker to the orchestrator; it
+// also describes a user's module to the config loader (module-description.ts), so that code
+// never loads in the orchestrator's thread.
 import { parentPort } from 'node:worker_threads';
 import { builtInKind } from '../collectors/registry';
 import { serializeError, VmtelError } from '../errors';
@@ -8,14 +10,16 @@ import { emptyCounts } from './collector-counts';
 import { runCollector, type Runnable } from './collector-runtime';
 import { loadCollectorModule } from './load-collector-module';
 import type { MainMessage, WorkerMessage } from './thread-messages';
-import { receivedSetup } from './worker-spawn';
+import { describeModule } from './module-description';
+import { receivedStart } from './worker-spawn';
+import type { WorkerSetup } from './thread-messages';
 
+if (parentPort === null) throw new Error('collector-worker.js runs only as a worker thread');
 const port = parentPort;
-if (port === null) throw new Error('collector-worker.js runs only as a worker thread');
-const setup = receivedSetup();
+const start = receivedStart();
 const post = (message: WorkerMessage): void => port.postMessage(message);
 
-async function findCollector(): Promise<Runnable> {
+async function findCollector(setup: WorkerSetup): Promise<Runnable> {
   const { module, kind } = setup.entry;
   if (module !== undefined) return { module: await loadCollectorModule(module) };
   const definition = builtInKind(kind);
@@ -23,17 +27,22 @@ async function findCollector(): Promise<Runnable> {
   return { builtIn: definition };
 }
 
-findCollector()
-  .then((runnable) =>
-    runCollector(runnable, setup, {
-      post,
-      onMessage: (handler) => port.on('message', (message: MainMessage) => handler(message)),
-    }),
-  )
-  .then(
-    () => port.close(),
-    (err: unknown) => {
-      post({ type: 'failed', error: serializeError(err, 'VMTEL_MODULE_INVALID'), counts: emptyCounts() });
-      port.close();
-    },
-  );
+function run(setup: WorkerSetup): void {
+  findCollector(setup)
+    .then((runnable) =>
+      runCollector(runnable, setup, {
+        post,
+        onMessage: (handler) => port.on('message', (message: MainMessage) => handler(message)),
+      }),
+    )
+    .then(
+      () => port.close(),
+      (err: unknown) => {
+        post({ type: 'failed', error: serializeError(err, 'VMTEL_MODULE_INVALID'), counts: emptyCounts() });
+        port.close();
+      },
+    );
+}
+
+if ('run' in start) run(start.run);
+else void describeModule(start.describe).then((description) => port.postMessage(description));
