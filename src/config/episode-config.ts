@@ -3,6 +3,7 @@
 import type { LogLevel } from '../collectors/contract';
 import type { Labels } from '../live/labels';
 import type { CollectorEntry } from './collector-entry';
+import type { ShipConfig } from './ship-config';
 
 export interface RestartPolicy {
   /** Restarts allowed for one collector before it is given up; the count resets after a calm spell. */
@@ -34,6 +35,8 @@ export interface EpisodeConfig {
   restart: RestartPolicy;
   /** Every entry, enabled or not, in file order. */
   collectors: CollectorEntry[];
+  /** `ship:`; absent when the episode is recorded locally only. */
+  ship?: ShipConfig;
   /**
    * The resolved config as YAML-ready data (defaults filled), for printing and the manifest: the
    * top-level settings, and each entry as entryAsConfig gives it.
