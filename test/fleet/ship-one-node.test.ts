@@ -15,6 +15,12 @@ import { runVmtel, startVmtel } from '../helpers/vmtel-process';
 import { waitFor, withDeadline } from '../helpers/wait-for';
 
 const FILES = ['telemetry-guest.jsonl', 'events.jsonl', 'episode.json'];
+
+interface ShipStatus {
+  lag_bytes: number;
+  lag_s: number | null;
+  files: Record<string, number>;
+}
 const ROWS_PER_S = 2000;
 
 function writeConfig(path: string, vm: string, nats: string): void {
@@ -55,8 +61,21 @@ test('servers down at the start and up later, a vm name with dots, the archive k
   const { vmtel, server } = await recordWithRows(t, config, runDir);
 
   await waitFor('ship_stalled while no server runs', () => eventsOf(runDir, 'ship_stalled').length > 0, 15_000);
+  // vmtel status shows the backlog while nothing ships: bytes per file, and the oldest row's age.
+  const shipStatus = async (): Promise<ShipStatus> => (JSON.parse((await runVmtel(t, ['status', '--run-dir', runDir, '--json'])).stdout) as { ship: ShipStatus }).ship;
+  const stalled = await waitFor('status to show a backlog of over a second', async () => {
+    const ship = await shipStatus();
+    return ship.lag_s !== null && ship.lag_s > 1 ? ship : false;
+  }, 15_000);
+  assert.ok(stalled.files['telemetry-guest.jsonl']! > 0, JSON.stringify(stalled));
+  assert.equal(stalled.lag_bytes, Object.values(stalled.files).reduce((sum, n) => sum + n, 0));
   await startNatsNode(t, dir, { name: 'n1', port });
   await waitFor('ship_resumed once the server is up', () => eventsOf(runDir, 'ship_resumed').length > 0, 15_000);
+  const caughtUp = await waitFor('status to show the backlog shipped', async () => {
+    const ship = await shipStatus();
+    return ship.lag_s !== null && ship.lag_s < 1 ? ship : false;
+  }, 15_000);
+  assert.ok(caughtUp.lag_bytes < stalled.lag_bytes, JSON.stringify(caughtUp));
 
   const archiveDir = join(dir, 'archive');
   const archive = startVmtel(t, ['archive', '--servers', url, '--into', archiveDir]);
