@@ -1,11 +1,13 @@
 // A collector context for `vmtel check --once`: the collector runs in this thread exactly as in
 // a worker, but its rows and events stay in memory to be printed, and nothing touches the run
 // dir. It stops itself once it has the rows asked for.
-import type { CollectorContext, CollectorDefinition } from '../collectors/contract';
-import type { CollectorConfig } from '../config/episode-config';
+import type { BuiltInContext } from '../collectors/contract';
+import type { TopicBoard } from '../collectors/topic-board';
+import type { CollectorEntry } from '../config/collector-entry';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
-import type { ControlBlock } from '../control/control-block';
+import { episodeClock, type ControlBlock } from '../control/control-block';
 import { toJson } from '../sink/json-line';
+import { RowFormat } from '../sink/row-format';
 
 export interface OnceCapture {
   rows: string[];
@@ -14,45 +16,37 @@ export interface OnceCapture {
 }
 
 /** Topics collectors share (qmp's vCPU threads for qemu_process), as in an episode. */
-export type SharedTopics = Map<string, { value: unknown; handlers: Array<(value: unknown) => void> }>;
+export type SharedTopics = TopicBoard;
 
 /** A context for `collector` whose `stop` aborts once `wantedRows` rows were written. */
 export function onceContext(
-  definition: CollectorDefinition,
-  collector: CollectorConfig,
+  collector: CollectorEntry,
   control: ControlBlock,
   shared: SharedTopics,
   wantedRows: number,
   stop: AbortController,
-): { ctx: CollectorContext<OptionsOf<OptionSchema>>; capture: OnceCapture } {
+): { ctx: BuiltInContext<OptionsOf<OptionSchema>>; capture: OnceCapture } {
   const capture: OnceCapture = { rows: [], events: [], warnings: [] };
-  const tag = `,"source":${JSON.stringify(collector.name)},"available_in_deployment":${collector.availableInDeployment}`;
+  const format = new RowFormat(collector.name, collector.available_in_deployment);
   const took = (lines: string[]): void => {
     // More rows than asked for can come in the read that brought the last wanted one.
     capture.rows.push(...lines.slice(0, Math.max(0, wantedRows - capture.rows.length)));
     if (capture.rows.length >= wantedRows) stop.abort();
   };
-  const topic = (name: string) => {
-    let entry = shared.get(name);
-    if (entry === undefined) shared.set(name, (entry = { value: undefined, handlers: [] }));
-    return entry;
-  };
   const warn = (message: string): void => void capture.warnings.push(message);
-  const ctx: CollectorContext<OptionsOf<OptionSchema>> = {
+  const ctx: BuiltInContext<OptionsOf<OptionSchema>> = {
     name: collector.name,
-    kind: definition.kind,
+    kind: collector.kind,
     options: collector.options as OptionsOf<OptionSchema>,
     runDir: '',
-    availableInDeployment: collector.availableInDeployment,
-    control,
+    clock: episodeClock(control),
     stopSignal: stop.signal,
     rows: {
+      format,
       write(fields, tMonoNs = control.monoNs()) {
-        const body = toJson(fields);
-        const head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${control.wallNsAt(tMonoNs)}${tag}`;
-        took([body.length > 2 ? `${head},${body.slice(1)}` : `${head}}`]);
+        took([format.line(format.head(tMonoNs, control.wallNsAt(tMonoNs)), fields).slice(0, -1)]);
       },
-      writeLines(lines) {
+      writeHeaded(lines) {
         took(lines.split('\n').filter((line) => line !== ''));
       },
     },
@@ -62,16 +56,12 @@ export function onceContext(
       capture.events.push(`${event} ${toJson(fields)}`);
     },
     endEpisode: () => stop.abort(),
-    publish(name, value) {
-      const entry = topic(name);
-      entry.value = value;
-      for (const handler of entry.handlers) handler(value);
+    // Every collector of `check --once` runs in this thread: a publish reaches its siblings at once.
+    publish(topic, value) {
+      shared.keep(topic, value);
+      shared.deliver(topic.name, value);
     },
-    subscribe(name, handler) {
-      const entry = topic(name);
-      entry.handlers.push(handler);
-      if (entry.value !== undefined) handler(entry.value);
-    },
+    subscribe: (topic, handler) => shared.subscribe(topic, handler, warn),
   };
   return { ctx, capture };
 }

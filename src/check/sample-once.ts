@@ -2,11 +2,14 @@
 // until it has its first rows (one sample; the guest agent's first few rows) or the time is up,
 // and what it produced is printed. Nothing is written: no run dir, no files, no lock.
 import { builtInKind } from '../collectors/registry';
-import type { CollectorDefinition } from '../collectors/contract';
-import type { CollectorConfig, EpisodeConfig } from '../config/episode-config';
+import { moduleContext, type BuiltInContext, type CollectorOutcome } from '../collectors/contract';
+import type { OptionSchema, OptionsOf } from '../config/option-spec';
+import type { CollectorEntry } from '../config/collector-entry';
+import type { EpisodeConfig } from '../config/episode-config';
 import { ControlBlock } from '../control/control-block';
 import { loadCollectorModule } from '../orchestrator/load-collector-module';
 import { fail, ok, type CheckResult } from './check-result';
+import { TopicBoard } from '../collectors/topic-board';
 import { onceContext, type OnceCapture, type SharedTopics } from './once-context';
 
 // The guest agent's rows differ one from the next; a few show what it sends.
@@ -20,19 +23,19 @@ export interface OnceOutcome {
 /** Runs every enabled collector of `config` to its first rows, at most `timeoutMs`. */
 export async function sampleOnce(config: EpisodeConfig, timeoutMs: number): Promise<OnceOutcome[]> {
   const control = ControlBlock.create();
-  const shared: SharedTopics = new Map();
+  const shared: SharedTopics = new TopicBoard();
   return Promise.all(config.collectors.filter((c) => c.enabled).map((collector) => sampleCollector(collector, control, shared, timeoutMs)));
 }
 
-async function sampleCollector(collector: CollectorConfig, control: ControlBlock, shared: SharedTopics, timeoutMs: number): Promise<OnceOutcome> {
-  const definition = await definitionOf(collector);
-  const wanted = collector.kind === 'guest_agent' && collector.modulePath === undefined ? GUEST_ROWS : 1;
+async function sampleCollector(collector: CollectorEntry, control: ControlBlock, shared: SharedTopics, timeoutMs: number): Promise<OnceOutcome> {
+  const run = await runnerOf(collector);
+  const wanted = collector.kind === 'guest_agent' && collector.module === undefined ? GUEST_ROWS : 1;
   const stop = new AbortController();
-  const { ctx, capture } = onceContext(definition, collector, control, shared, wanted, stop);
+  const { ctx, capture } = onceContext(collector, control, shared, wanted, stop);
   const timer = setTimeout(() => stop.abort(), timeoutMs);
   let outcome: string;
   try {
-    outcome = (await definition.run(ctx)).reason;
+    outcome = (await run(ctx)).reason;
   } catch (err) {
     outcome = `failed: ${(err as Error).message}`;
   } finally {
@@ -46,9 +49,17 @@ async function sampleCollector(collector: CollectorConfig, control: ControlBlock
   return { result, capture };
 }
 
-async function definitionOf(collector: CollectorConfig): Promise<CollectorDefinition> {
+type Run = (ctx: BuiltInContext<OptionsOf<OptionSchema>>) => Promise<CollectorOutcome>;
+
+// A user's module gets its rows one at a time, as in an episode (collector-runtime.ts).
+async function runnerOf(collector: CollectorEntry): Promise<Run> {
   // The config loader has already loaded and checked every definition: neither can fail here.
-  return collector.modulePath === undefined ? builtInKind(collector.kind)! : loadCollectorModule(collector.modulePath);
+  if (collector.module === undefined) {
+    const definition = builtInKind(collector.kind)!;
+    return (ctx) => definition.run(ctx);
+  }
+  const definition = await loadCollectorModule(collector.module);
+  return (ctx) => definition.run(moduleContext(ctx));
 }
 
 // What the collector was doing when time ran out: its last warning, else its last event.

@@ -4,7 +4,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnosePidfile } from '../collectors/qemu-process/pidfile-diagnosis';
 import { QEMU_SOCKET_ARGUMENT } from '../collectors/unix-client/socket-diagnosis';
-import type { CollectorConfig } from '../config/episode-config';
+import type { CollectorEntry } from '../config/collector-entry';
 import { readPidfile } from '../proc/pid-file';
 import { readTextIfPresent } from '../proc/read-proc-file';
 import { fail, note, ok, type CheckResult } from './check-result';
@@ -15,9 +15,9 @@ const HOST_FILES = ['/proc/stat', '/proc/meminfo', '/proc/loadavg'];
 const PRESSURE_FILES = ['/proc/pressure/cpu', '/proc/pressure/memory', '/proc/pressure/io'];
 
 /** The checks of one enabled collector. */
-export async function checkSource(collector: CollectorConfig): Promise<CheckResult> {
+export async function checkSource(collector: CollectorEntry): Promise<CheckResult> {
   const { name, options } = collector;
-  switch (collector.modulePath === undefined ? collector.kind : null) {
+  switch (collector.module === undefined ? collector.kind : null) {
     case 'guest_agent': {
       const socket = options['socket'] as string;
       return checkSocket(name, socket, QEMU_SOCKET_ARGUMENT.guestAgent(socket));
@@ -33,7 +33,7 @@ export async function checkSource(collector: CollectorConfig): Promise<CheckResu
     case 'host':
       return checkHostFiles(name);
     default:
-      return note(name, `not checked: ${collector.modulePath === undefined ? `kind ${collector.kind}` : `module ${collector.modulePath}`} reads a source vmtel does not know`);
+      return note(name, `not checked: ${collector.module === undefined ? `kind ${collector.kind}` : `module ${collector.module}`} reads a source vmtel does not know`);
   }
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ConfigError, formatProblem } from '../config/config-error';
 import { exitCodeFor, EXIT_CODES, VmtelError } from '../errors';
 
-/** Prints `err` for a person and sets process.exitCode (the only place that does). */
+/** Prints `err` for a person and sets process.exitCode to its code (each command sets its own on success). */
 export function reportError(err: unknown): void {
   if (err instanceof ConfigError) {
     for (const problem of err.problems) process.stderr.write(`vmtel: ${formatProblem(problem)} [${err.code}]\n`);

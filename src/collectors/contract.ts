@@ -7,7 +7,9 @@
 // events.jsonl), counts drops in `ctx.counters`, and returns when `ctx.stopSignal` aborts or when
 // its source is gone for good. Throwing means "failed": the orchestrator restarts it with backoff.
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
-import type { ControlBlock } from '../control/control-block';
+import type { EpisodeClock } from '../control/control-block';
+import type { RowFormat } from '../sink/row-format';
+import type { Topic } from './topics';
 
 /** vmtel's log levels, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -23,11 +25,21 @@ export interface CollectorLog {
 export interface RowWriter {
   /**
    * Appends one row, `{t_mono_ns, t_wall_ns, source, available_in_deployment, ...fields}`, stamped
-   * at `tMonoNs` (default: now). bigint fields are written as exact integers.
+   * at `tMonoNs` (default: now). bigint fields are written as exact integers; a field under one
+   * of the head's names is kept as `field_<name>`.
    */
   write(fields: Record<string, unknown>, tMonoNs?: bigint): void;
-  /** Appends `count` ready-made rows: complete JSON lines, each ending in "\n". The hot path. */
-  writeLines(lines: string, count: number): void;
+}
+
+/**
+ * The hot path of the built-in collectors, never given to a user's `module:`: rows whose every
+ * line begins with a head `format` built, handed over many at a time.
+ */
+export interface HeadedRowWriter extends RowWriter {
+  /** Builds the runtime's head of this collector's rows. */
+  readonly format: RowFormat;
+  /** Appends `count` complete lines, each begun with a head of `format` and ending in "\n". */
+  writeHeaded(lines: string, count: number): void;
 }
 
 export interface Counters {
@@ -57,8 +69,8 @@ export interface CollectorContext<Options> {
   readonly kind: string;
   readonly options: Options;
   readonly runDir: string;
-  readonly availableInDeployment: boolean;
-  readonly control: ControlBlock;
+  /** The episode's timeline: stamps and wall time. */
+  readonly clock: EpisodeClock;
   /** Aborts when the episode's stop flag is raised; every wait of a collector listens to it. */
   readonly stopSignal: AbortSignal;
   readonly rows: RowWriter;
@@ -73,9 +85,17 @@ export interface CollectorContext<Options> {
   /** Asks the orchestrator to end the whole episode cleanly (the VM shut down, say). */
   endEpisode(reason: string): void;
   /** Shares a value with the episode's other collectors under `topic` (the latest one wins). */
-  publish(topic: string, value: unknown): void;
-  /** Calls `handler` with the latest value of `topic`, now if one exists and on every change. */
-  subscribe(topic: string, handler: (value: unknown) => void): void;
+  publish<T>(topic: Topic<T>, value: T): void;
+  /**
+   * Calls `handler` with the latest value of `topic`, now if one exists and on every change;
+   * a value the topic's check refuses is logged and skipped.
+   */
+  subscribe<T>(topic: Topic<T>, handler: (value: T) => void): void;
+}
+
+/** What a built-in collector is given: the context and the hot path of its rows. */
+export interface BuiltInContext<Options> extends CollectorContext<Options> {
+  readonly rows: HeadedRowWriter;
 }
 
 /** Why `run` returned; recorded as the `reason` of `collector_stopped`. */
@@ -106,7 +126,23 @@ export interface CollectorDefinition<S extends OptionSchema = OptionSchema> {
   run(ctx: CollectorContext<OptionsOf<S>>): Promise<CollectorOutcome>;
 }
 
+/** A built-in kind: the same definition, run with the hot path of its rows too. */
+export interface BuiltInDefinition<S extends OptionSchema = OptionSchema> extends Omit<CollectorDefinition<S>, 'run'> {
+  run(ctx: BuiltInContext<OptionsOf<S>>): Promise<CollectorOutcome>;
+}
+
 /** Declares a collector with its options' types inferred from the schema. */
 export function defineCollector<S extends OptionSchema>(definition: CollectorDefinition<S>): CollectorDefinition<S> {
   return definition;
+}
+
+/** Declares a built-in kind (src/collectors/registry.ts), which the runtime alone tells apart. */
+export function defineBuiltIn<S extends OptionSchema>(definition: BuiltInDefinition<S>): BuiltInDefinition<S> {
+  return definition;
+}
+
+/** What a user's `module:` is given: the context without the hot path, so every row gets the runtime's head. */
+export function moduleContext<Options>(ctx: BuiltInContext<Options>): CollectorContext<Options> {
+  const { rows } = ctx;
+  return { ...ctx, rows: { write: (fields, tMonoNs) => rows.write(fields, tMonoNs) } };
 }

@@ -2,9 +2,9 @@
 // user's own. The main thread reads every kind's options schema, a worker runs one kind: each
 // kind's module is loaded when it is first asked for, so a worker loads its own collector and
 // no other. The require() paths are literal so that a bundler follows them (see docs/build.md).
-import type { CollectorDefinition } from './contract';
+import type { BuiltInDefinition } from './contract';
 
-type CollectorModule = { collector: CollectorDefinition };
+type CollectorModule = { collector: BuiltInDefinition };
 
 const LOADERS: ReadonlyMap<string, () => CollectorModule> = new Map<string, () => CollectorModule>([
   ['guest_agent', () => require('./guest-agent') as CollectorModule],
@@ -18,6 +18,6 @@ const LOADERS: ReadonlyMap<string, () => CollectorModule> = new Map<string, () =
 export const BUILT_IN_KIND_NAMES: readonly string[] = [...LOADERS.keys()];
 
 /** The definition of built-in `kind`, or undefined when there is no such kind. */
-export function builtInKind(kind: string): CollectorDefinition | undefined {
+export function builtInKind(kind: string): BuiltInDefinition | undefined {
   return LOADERS.get(kind)?.().collector;
 }

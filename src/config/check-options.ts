@@ -8,12 +8,16 @@ import type { EnvOrigins } from './interpolate-env';
 import { formatKeyPath, type KeyPath } from './key-lines';
 import { defaultOptions, type PathBases } from './option-defaults';
 import type { OptionSchema, OptionSpec, OptionsOf } from './option-spec';
-import type { ProblemList } from './problem-list';
+
+/** Where problems go: the config's ProblemList, or a list that crosses a thread (module-description.ts). */
+export interface ProblemSink {
+  add(at: KeyPath, message: string): void;
+}
 
 /** Where a mapping sits and what its problems and relative paths resolve against. */
 export interface MappingPlace {
   at: KeyPath;
-  problems: ProblemList;
+  problems: ProblemSink;
   bases: PathBases;
   /** Which values came from environment variables (interpolateEnv). */
   origins: EnvOrigins;
@@ -59,7 +63,7 @@ export function reportUnknownKeys(mapping: Record<string, unknown>, known: reado
 }
 
 /** `value` as a mapping, a bare key (null) being an empty one; else undefined after a problem. */
-export function mappingAt(value: unknown, what: string, at: KeyPath, problems: ProblemList): Record<string, unknown> | undefined {
+export function mappingAt(value: unknown, what: string, at: KeyPath, problems: ProblemSink): Record<string, unknown> | undefined {
   if (value === null) return {};
   if (isMapping(value)) return value;
   problems.add(at, `expected ${what}, got ${describeValue(value)}`);

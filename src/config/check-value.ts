@@ -11,6 +11,13 @@ export type Checked = { ok: true; value: unknown } | { ok: false; message: strin
 
 /** The value to hand on (a path made absolute), or a message saying what is wrong with it. */
 export function checkValue(spec: OptionSpec, value: unknown, bases: PathBases): Checked {
+  const checked = checkType(spec, value, bases);
+  if (!checked.ok || spec.check === undefined) return checked;
+  const expected = (spec.check as (value: unknown) => string | null)(checked.value);
+  return expected === null ? checked : { ok: false, message: `expected ${expected}, got ${describeValue(value)}` };
+}
+
+function checkType(spec: OptionSpec, value: unknown, bases: PathBases): Checked {
   const failed = (suffix = ''): Checked => ({
     ok: false,
     message: `expected ${expectation(spec)}, got ${describeValue(value)}${suffix}`,
@@ -29,7 +36,7 @@ export function checkValue(spec: OptionSpec, value: unknown, bases: PathBases): 
     case 'string-list':
       if (!Array.isArray(value)) return failed();
       {
-        const index = value.findIndex((item) => typeof item !== 'string');
+        const index = value.findIndex((item) => typeof item !== 'string' || (spec.item !== undefined && !spec.item.pattern.test(item)));
         if (index >= 0) return failed(` whose item ${index + 1} is ${describeValue(value[index])}`);
       }
       return { ok: true, value: [...(value as string[])] };
@@ -78,7 +85,7 @@ export function expectation(spec: OptionSpec): string {
       if (spec.pattern !== undefined) return `a string (${spec.patternDoc ?? `matching ${String(spec.pattern)}`})`;
       return 'a string';
     case 'string-list':
-      return 'a list of strings';
+      return spec.item === undefined ? 'a list of strings' : `a list of strings, each ${spec.item.doc}`;
     case 'path':
       return `a path (relative to the ${spec.relativeTo === 'run_dir' ? 'run directory' : "config file's folder"})`;
     default:

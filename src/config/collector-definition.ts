@@ -1,15 +1,20 @@
-// Finds the definition behind a collector entry, a built-in kind or a user's `module:`, because
-// its options schema is what the rest of the entry is checked against.
+// Finds the definition behind a collector entry, a built-in kind or a user's `module:`, and
+// checks the entry's options against its schema. A built-in kind is vmtel's own code, read in
+// this thread; a user's module is loaded and checked in a worker (module-description.ts).
 import { BUILT_IN_KIND_NAMES, builtInKind } from '../collectors/registry';
 import type { CollectorDefinition } from '../collectors/contract';
-import { VmtelError } from '../errors';
-import { loadCollectorModule } from '../orchestrator/load-collector-module';
+import { describeInWorker } from '../orchestrator/worker-spawn';
+import { checkOptions, type MappingPlace } from './check-options';
 import { didYouMean } from './did-you-mean';
 import type { KeyPath } from './key-lines';
 import type { ProblemList } from './problem-list';
 
 export interface FoundDefinition {
-  definition: CollectorDefinition;
+  definition: Pick<CollectorDefinition, 'kind' | 'defaultOutput' | 'defaultAvailableInDeployment'>;
+  /** The names of the kind's options. */
+  optionNames: string[];
+  /** The entry's options checked against the kind's schema (its problems are listed). */
+  options: Record<string, unknown>;
   /** Absolute path of the user's module the worker will load; undefined for a built-in kind. */
   modulePath: string | undefined;
 }
@@ -22,20 +27,27 @@ export interface DefinitionRef {
   modulePath: string | undefined;
 }
 
-/** The definition `ref` names; undefined when it names none, after adding the problem. */
-export async function findDefinition(ref: DefinitionRef, problems: ProblemList): Promise<FoundDefinition | undefined> {
+/**
+ * The definition `ref` names, with `mapping` (the entry's options) checked against it at `place`;
+ * undefined when it names none, after adding the problem.
+ */
+export async function findDefinition(ref: DefinitionRef, mapping: Record<string, unknown>, place: MappingPlace & { problems: ProblemList }): Promise<FoundDefinition | undefined> {
+  const { problems } = place;
   if (ref.modulePath !== undefined) {
-    try {
-      return { definition: await loadCollectorModule(ref.modulePath), modulePath: ref.modulePath };
-    } catch (err) {
-      const code = err instanceof VmtelError ? err.code : 'VMTEL_MODULE_INVALID';
-      problems.add([...ref.at, 'module'], `${(err as Error).message} [${code}]`);
+    const { problems: _sink, ...where } = place;
+    const described = await describeInWorker({ modulePath: ref.modulePath, mapping, place: where });
+    if (!described.ok) {
+      problems.add([...ref.at, 'module'], `${described.message} [${described.code}]`);
       return undefined;
     }
+    for (const problem of described.problems) problems.add(problem.at, problem.message);
+    return { definition: described.definition, optionNames: described.optionNames, options: described.options, modulePath: ref.modulePath };
   }
   const kind = ref.kind ?? ref.name;
   const definition = builtInKind(kind);
-  if (definition !== undefined) return { definition, modulePath: undefined };
+  if (definition !== undefined) {
+    return { definition, optionNames: Object.keys(definition.options), options: checkOptions(mapping, definition.options, place), modulePath: undefined };
+  }
   problems.add(ref.kind === undefined ? ref.at : [...ref.at, 'kind'], unknownKindMessage(kind, ref.kind === undefined));
   return undefined;
 }

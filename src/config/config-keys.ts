@@ -7,7 +7,7 @@ import type { IntegerSpec, OptionSpec, PathSpec, StringSpec } from './option-spe
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const NAME_DOC = "letters, digits, '_', '.' and '-', starting with a letter or digit";
 
-const flushMs: IntegerSpec = {
+const flushMs = {
   type: 'integer',
   // A tenth of a second keeps at most that much of a collector's rows in memory if the host dies,
   // while batching enough rows per write for the fast collectors.
@@ -17,7 +17,7 @@ const flushMs: IntegerSpec = {
   max: 10_000,
   unit: 'milliseconds',
   doc: 'how often buffered rows are written to the output file',
-};
+} as const satisfies IntegerSpec;
 
 // A mode as people write it for chmod, quoted in YAML ('0640'): YAML 1.2 reads an unquoted 0640
 // as the decimal 640.
@@ -94,10 +94,13 @@ export const RESTART_SCHEMA = {
 export const COLLECTOR_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 export const COLLECTOR_NAME_DOC = "letters, digits, '_' and '-', starting with a letter or digit";
 
-/** Keys every collector entry may hold beside its kind's options; defaults depend on the kind. */
-export const COLLECTOR_KEYS = {
-  kind: { type: 'string', doc: 'built-in kind; defaults to the entry name' },
-  module: { type: 'path', relativeTo: 'config_dir', doc: 'a JS module exporting `collector`, instead of kind' },
+/**
+ * Settings every collector entry has beside its kind's options. Each is a key of the resolved
+ * entry (collector-entry.ts) as the option spec types it, so a new one is this line and its
+ * consumer. The defaults of output, available_in_deployment, flush_ms and max_heap_mb depend on
+ * the entry (its kind, its name, the top-level flush_ms) and are filled per entry.
+ */
+export const ENTRY_SETTINGS = {
   enabled: { type: 'boolean', default: true, doc: 'false keeps the entry without running it' },
   output: { type: 'path', relativeTo: 'run_dir', doc: 'JSONL file for the rows' },
   available_in_deployment: { type: 'boolean', doc: 'whether a deployed detector could see this data' },
@@ -111,3 +114,12 @@ export const COLLECTOR_KEYS = {
     doc: "the most JS heap the collector's worker may use; over it the worker is ended and restarted",
   },
 } as const satisfies Record<string, OptionSpec>;
+
+/** How an entry names its collector: a built-in kind or a user's module. */
+export const ENTRY_NAMING = {
+  kind: { type: 'string', doc: 'built-in kind; defaults to the entry name' },
+  module: { type: 'path', relativeTo: 'config_dir', doc: 'a JS module exporting `collector`, instead of kind' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Keys every collector entry may hold beside its kind's options. */
+export const COLLECTOR_KEYS = { ...ENTRY_NAMING, ...ENTRY_SETTINGS } as const;

@@ -2,6 +2,7 @@
 // every default filled in and every path absolute. Nothing downstream reads YAML.
 import type { LogLevel } from '../collectors/contract';
 import type { Labels } from '../live/labels';
+import type { CollectorEntry } from './collector-entry';
 import type { ShipConfig } from './ship-config';
 
 export interface RestartPolicy {
@@ -11,23 +12,6 @@ export interface RestartPolicy {
   maxDelayMs: number;
   /** A collector that ran this long without failing gets its restart count back. */
   resetAfterMs: number;
-}
-
-export interface CollectorConfig {
-  /** The entry's key under `collectors:`; the `source` of its rows and events. */
-  name: string;
-  kind: string;
-  /** Absolute path of the user's module that exports `collector`; undefined for a built-in kind. */
-  modulePath: string | undefined;
-  enabled: boolean;
-  /** Absolute path of the JSONL file its rows go to. */
-  outputPath: string;
-  availableInDeployment: boolean;
-  flushMs: number;
-  /** The worker's old-generation heap limit (resourceLimits), in MiB. */
-  maxHeapMb: number;
-  /** The kind's options, validated, defaults filled, paths absolute. */
-  options: Record<string, unknown>;
 }
 
 export interface EpisodeConfig {
@@ -50,9 +34,12 @@ export interface EpisodeConfig {
   unresponsiveAfterMs: number;
   restart: RestartPolicy;
   /** Every entry, enabled or not, in file order. */
-  collectors: CollectorConfig[];
+  collectors: CollectorEntry[];
   /** `ship:`; absent when the episode is recorded locally only. */
   ship?: ShipConfig;
-  /** The resolved config as YAML-ready data (snake_case keys, defaults filled), for printing and the manifest. */
+  /**
+   * The resolved config as YAML-ready data (defaults filled), for printing and the manifest: the
+   * top-level settings, and each entry as entryAsConfig gives it.
+   */
   resolved: Record<string, unknown>;
 }

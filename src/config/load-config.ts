@@ -11,7 +11,8 @@ import { checkKey, checkOptions, mappingAt, reportUnknownKeys, type MappingPlace
 import { ConfigError } from './config-error';
 import type { OptionSchema, OptionsOf } from './option-spec';
 import { RESTART_SCHEMA, RUN_DIR_SPEC, TOP_LEVEL_SCHEMA } from './config-keys';
-import type { CollectorConfig, EpisodeConfig } from './episode-config';
+import { entryAsConfig, type CollectorEntry } from './collector-entry';
+import type { EpisodeConfig } from './episode-config';
 import { interpolateEnv, type Environment, type EnvOrigins } from './interpolate-env';
 import { parseYaml, type YamlDocument } from './key-lines';
 import { reportOutputClashes } from './output-files';
@@ -59,7 +60,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const report = checkSection(top['report'], 'report', REPORT_SCHEMA, 'a mapping of report thresholds', topPlace);
   const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms, origins });
   const ship = Object.hasOwn(top, 'ship') ? checkShip(top['ship'], topPlace) : undefined;
-  reportOutputClashes(collectors.configs, runDir, problems);
+  reportOutputClashes(collectors, runDir, problems);
   problems.throwIfAny();
 
   const logLevel = overrides.logLevel ?? (settings.log_level as LogLevel);
@@ -81,7 +82,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       maxDelayMs: restart.max_delay_ms,
       resetAfterMs: restart.reset_after_ms,
     },
-    collectors: collectors.configs,
+    collectors,
     ...(ship === undefined ? {} : { ship: ship.config }),
     resolved: {
       vm: settings.vm,
@@ -96,14 +97,14 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       dir_mode: settings.dir_mode,
       restart,
       report,
-      collectors: collectors.resolved,
+      collectors: Object.fromEntries(collectors.map((entry) => [entry.name, entryAsConfig(entry)])),
       ...(ship === undefined ? {} : { ship: ship.resolved }),
     },
   };
 }
 
-// Read at once: a file of a few KB, and reading it asynchronously made libuv create its thread
-// pool's four threads for it, on the start's critical path, before any worker existed.
+// Read at once: a file of a few KB, and an asynchronous read would make libuv create its thread
+// pool's four threads for it, on the start's critical path, before any worker exists.
 function readConfigFile(configPath: string): Buffer {
   try {
     return readFileSync(configPath);
@@ -154,25 +155,22 @@ function checkRestart(value: unknown, topPlace: MappingPlace) {
   return restart;
 }
 
-async function resolveCollectors(top: Record<string, unknown>, bases: CollectorBases) {
-  const configs: CollectorConfig[] = [];
-  const resolved: Record<string, unknown> = {};
+async function resolveCollectors(top: Record<string, unknown>, bases: CollectorBases): Promise<CollectorEntry[]> {
   if (!Object.hasOwn(top, 'collectors')) {
     bases.problems.add(['collectors'], 'required key is missing; expected a mapping of collector names to their settings');
-    return { configs, resolved };
+    return [];
   }
   const mapping = mappingAt(top['collectors'], 'a mapping of collector names to their settings', ['collectors'], bases.problems);
-  if (mapping === undefined) return { configs, resolved };
+  if (mapping === undefined) return [];
+  const collectors: CollectorEntry[] = [];
   const entries = Object.entries(mapping);
   for (const [name, entry] of entries) {
     const collector = await resolveCollector(name, entry, bases);
-    if (collector === undefined) continue;
-    configs.push(collector.config);
-    resolved[name] = collector.resolved;
+    if (collector !== undefined) collectors.push(collector);
   }
   // Only when every entry resolved can "none is enabled" be told; else the user fixes those first.
-  if (configs.length === entries.length && !configs.some((config) => config.enabled)) {
+  if (collectors.length === entries.length && !collectors.some((collector) => collector.enabled)) {
     bases.problems.add(['collectors'], `expected at least one enabled collector, got ${entries.length === 0 ? 'none' : 'only disabled ones'}`);
   }
-  return { configs, resolved };
+  return collectors;
 }

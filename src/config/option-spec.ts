@@ -2,12 +2,17 @@
 // each problem), fills in defaults, documents the option in `vmtel validate` output and types the
 // resolved options a collector receives.
 
-interface SpecBase {
+interface SpecBase<Value> {
   /** One line for users: what the option does. */
   doc: string;
+  /**
+   * A check the type, range and pattern cannot express (no duplicates, say): null when `value`
+   * is right, else what is expected, in words ("each query at most once").
+   */
+  check?: (value: Value) => string | null;
 }
 
-export interface IntegerSpec extends SpecBase {
+export interface IntegerSpec extends SpecBase<number> {
   type: 'integer';
   default?: number;
   min?: number;
@@ -16,7 +21,7 @@ export interface IntegerSpec extends SpecBase {
   unit?: string;
 }
 
-export interface NumberSpec extends SpecBase {
+export interface NumberSpec extends SpecBase<number> {
   type: 'number';
   default?: number;
   /** Smallest allowed value; `exclusiveMin` makes it a strict bound (a positive number). */
@@ -26,7 +31,7 @@ export interface NumberSpec extends SpecBase {
   unit?: string;
 }
 
-export interface StringSpec extends SpecBase {
+export interface StringSpec extends SpecBase<string> {
   type: 'string';
   default?: string;
   oneOf?: readonly string[];
@@ -35,18 +40,20 @@ export interface StringSpec extends SpecBase {
   patternDoc?: string;
 }
 
-export interface BooleanSpec extends SpecBase {
+export interface BooleanSpec extends SpecBase<boolean> {
   type: 'boolean';
   default?: boolean;
 }
 
-export interface StringListSpec extends SpecBase {
+export interface StringListSpec extends SpecBase<readonly string[]> {
   type: 'string-list';
   default?: readonly string[];
+  /** What every item must match, and that in words for messages. */
+  item?: { pattern: RegExp; doc: string };
 }
 
 /** A file system path; relative ones resolve against the run dir or the config file's folder. */
-export interface PathSpec extends SpecBase {
+export interface PathSpec extends SpecBase<string> {
   type: 'path';
   default?: string;
   relativeTo: 'run_dir' | 'config_dir';

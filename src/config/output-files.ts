@@ -3,19 +3,19 @@
 // take a file vmtel itself writes in the run dir.
 import { join } from 'node:path';
 import { RUN_DIR_OWN_FILES } from '../run-dir-files';
-import type { CollectorConfig } from './episode-config';
+import type { CollectorEntry } from './collector-entry';
 import type { ProblemList } from './problem-list';
 
 /** Reports every enabled collector whose output file is taken already. */
-export function reportOutputClashes(collectors: readonly CollectorConfig[], runDir: string, problems: ProblemList): void {
+export function reportOutputClashes(collectors: readonly CollectorEntry[], runDir: string, problems: ProblemList): void {
   const owners = new Map<string, string>(RUN_DIR_OWN_FILES.map((file) => [join(runDir, file), 'vmtel itself']));
   for (const collector of collectors) {
     if (!collector.enabled) continue;
-    const owner = owners.get(collector.outputPath);
+    const owner = owners.get(collector.output);
     if (owner === undefined) {
-      owners.set(collector.outputPath, `collectors.${collector.name}`);
+      owners.set(collector.output, `collectors.${collector.name}`);
     } else {
-      problems.add(['collectors', collector.name, 'output'], `duplicate output file ${collector.outputPath}; also used by ${owner}`);
+      problems.add(['collectors', collector.name, 'output'], `duplicate output file ${collector.output}; also used by ${owner}`);
     }
   }
 }

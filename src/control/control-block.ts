@@ -15,9 +15,37 @@ const BYTE_LENGTH = 24;
 // worker's event loop last turned (0: not yet). The main thread reads them to see a blocked worker.
 const HEARTBEATS_OFFSET = BYTE_LENGTH;
 
-/** Values of the stop flag. `hurry` follows a second signal: flush what is held and leave. */
-export const STOP_STATE = { running: 0, stop: 1, hurry: 2 } as const;
+/**
+ * Values of the stop flag. A second signal does not change it: no worker could do more than
+ * stop, so the orchestrator only shortens their grace (stop-within-grace.ts).
+ */
+export const STOP_STATE = { running: 0, stop: 1 } as const;
 export type StopState = (typeof STOP_STATE)[keyof typeof STOP_STATE];
+
+/**
+ * The episode's timeline as a collector sees it: stamps and wall time, nothing that could stop
+ * the episode or touch another thread's slots (a collector ends the episode by endEpisode).
+ */
+export interface EpisodeClock {
+  /** Now, in ns since the episode's origin. */
+  monoNs(): bigint;
+  /** The wall time (ns since the Unix epoch) of `tMonoNs`. */
+  wallNsAt(tMonoNs: bigint): bigint;
+  /** The origin as absolute CLOCK_MONOTONIC ns. */
+  readonly originNs: bigint;
+  /** Host wall clock minus CLOCK_MONOTONIC, in ns, measured once when the process started. */
+  readonly wallOffsetNs: bigint;
+}
+
+/** A clock of `control` that exposes nothing else of it. */
+export function episodeClock(control: ControlBlock): EpisodeClock {
+  return Object.freeze({
+    monoNs: () => control.monoNs(),
+    wallNsAt: (tMonoNs: bigint) => control.wallNsAt(tMonoNs),
+    originNs: control.originNs,
+    wallOffsetNs: control.wallOffsetNs,
+  });
+}
 
 export class ControlBlock {
   readonly buffer: SharedArrayBuffer;
@@ -88,14 +116,9 @@ export class ControlBlock {
     return Atomics.load(this.flags, STOP_INDEX) !== STOP_STATE.running;
   }
 
-  /** Raises the flag (never lowers it) and wakes every thread waiting on it. */
-  requestStop(state: typeof STOP_STATE.stop | typeof STOP_STATE.hurry): void {
-    let current = Atomics.load(this.flags, STOP_INDEX);
-    while (current < state) {
-      const seen = Atomics.compareExchange(this.flags, STOP_INDEX, current, state);
-      if (seen === current) break;
-      current = seen;
-    }
+  /** Raises the flag (nothing lowers it) and wakes every thread waiting on it. */
+  requestStop(): void {
+    Atomics.store(this.flags, STOP_INDEX, STOP_STATE.stop);
     Atomics.notify(this.flags, STOP_INDEX);
   }
 

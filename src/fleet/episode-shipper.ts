@@ -10,7 +10,7 @@ import { ShipperSupervisor } from './shipper-supervisor';
 /** The episode's shipper, not started yet; null without `ship:`. */
 export function episodeShipper(config: EpisodeConfig, events: EventLog, logger: Logger): ShipperSupervisor | null {
   if (config.ship === undefined) return null;
-  const outputPaths = config.collectors.filter((c) => c.enabled).map((c) => c.outputPath);
+  const outputPaths = config.collectors.filter((c) => c.enabled).map((c) => c.output);
   const { setup, skipped } = shipSetupOf(config.runDir, { runDir: config.runDir, vm: config.vm, episode: config.episode, outputPaths }, config.ship);
   for (const output of skipped) logger.warn(`not shipped: ${output} is not directly in the run dir`, { source: 'ship' });
   return new ShipperSupervisor(setup, events, logger, () => unshippedBytes(setup));

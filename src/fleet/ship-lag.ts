@@ -23,7 +23,7 @@ const T_MONO = /^\{"t_mono_ns":(\d+)/;
 /** The shipping lag of the episode `config` records now, or null when it does not ship. */
 export function shipLag(config: EpisodeConfig, nowMonoNs: bigint): ShipLag | null {
   if (config.ship === undefined) return null;
-  const outputPaths = config.collectors.filter((c) => c.enabled).map((c) => c.outputPath);
+  const outputPaths = config.collectors.filter((c) => c.enabled).map((c) => c.output);
   const { setup } = shipSetupOf(config.runDir, { runDir: config.runDir, vm: config.vm, episode: config.episode, outputPaths }, config.ship);
   const checkpoint = readCheckpoint(config.runDir, config.ship.stream, config.ship.subjectPrefix);
   const reader = new RunDirReader(config.runDir);

@@ -5,10 +5,10 @@
 // so is one that runs out of its heap or whose thread stops turning its event loop (its heartbeat
 // in the control block goes stale): it is terminated and restarted like any failure. A worker that
 // died without its last counts leaves its rows counted from its file.
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CollectorCounts } from '../collectors/contract';
-import type { CollectorConfig, EpisodeConfig } from '../config/episode-config';
+import type { CollectorEntry } from '../config/collector-entry';
+import type { EpisodeConfig } from '../config/episode-config';
 import type { ControlBlock } from '../control/control-block';
 import type { SerializedError } from '../errors';
 import type { Logger } from '../log/logger';
@@ -17,8 +17,7 @@ import { LiveCounts } from '../live/live-counts';
 import type { EventLog } from './event-log';
 import { workerError, workerFailure } from './worker-failures';
 import type { MainMessage, WorkerMessage } from './thread-messages';
-
-const WORKER_ENTRY = join(__dirname, 'collector-worker.js');
+import { spawnCollectorWorker } from './worker-spawn';
 
 // A worker that said it is done but keeps its thread alive (a socket left open) is a collector
 // bug; it gets this long to exit before it is terminated, so it cannot hold the episode open.
@@ -45,7 +44,7 @@ export interface SupervisorHooks {
 }
 
 export class CollectorSupervisor {
-  readonly config: CollectorConfig;
+  readonly config: CollectorEntry;
   status: CollectorStatus = 'running';
   /** Restarts of this collector over the whole episode (orchestrator restarts included). */
   restarts: number;
@@ -68,7 +67,7 @@ export class CollectorSupervisor {
   private currentCounts: CollectorCounts = emptyCounts();
 
   constructor(
-    config: CollectorConfig,
+    config: CollectorEntry,
     episode: EpisodeConfig,
     hooks: SupervisorHooks,
     earlier: { counts: CollectorCounts; restarts: number },
@@ -94,27 +93,17 @@ export class CollectorSupervisor {
     this.countsLost = false;
     this.workerStartedAtMs = performance.now();
     this.workerStartedMonoNs = hooks.control.monoNs();
-    const worker = new Worker(WORKER_ENTRY, {
-      name: `vmtel:${config.name}`,
-      resourceLimits: { maxOldGenerationSizeMb: config.maxHeapMb },
-      workerData: {
-        name: config.name,
-        kind: config.kind,
-        modulePath: config.modulePath,
-        options: config.options,
-        runDir: episode.runDir,
-        outputPath: config.outputPath,
-        availableInDeployment: config.availableInDeployment,
-        flushMs: config.flushMs,
-        controlBuffer: hooks.control.buffer,
-        heartbeatSlot: this.heartbeatSlot,
-        liveBuffer: this.live.buffer,
-        shared: Object.fromEntries(hooks.shared),
-      },
+    const worker = spawnCollectorWorker({
+      entry: config,
+      runDir: episode.runDir,
+      controlBuffer: hooks.control.buffer,
+      heartbeatSlot: this.heartbeatSlot,
+      liveBuffer: this.live.buffer,
+      shared: Object.fromEntries(hooks.shared),
     });
     this.worker = worker;
     worker.on('message', (message: WorkerMessage) => this.onMessage(message));
-    worker.on('error', (err: Error) => this.onFailure(workerError(err, config.maxHeapMb)));
+    worker.on('error', (err: Error) => this.onFailure(workerError(err, config.max_heap_mb)));
     this.exited = new Promise((resolve) => {
       worker.once('exit', (exitCode) => {
         this.onExit(worker, exitCode);
@@ -181,7 +170,7 @@ export class CollectorSupervisor {
         hooks.events.record(
           config.name,
           'collector_started',
-          { kind: config.kind, output: config.outputPath, attempt: this.attemptsSinceCalm, thread_id: this.worker?.threadId },
+          { kind: config.kind, output: config.output, attempt: this.attemptsSinceCalm, thread_id: this.worker?.threadId },
           message.tMonoNs,
         );
         hooks.started(this);
@@ -225,7 +214,7 @@ export class CollectorSupervisor {
     this.worker = null;
     // A worker that died took the counts it had not posted yet (they go every few seconds); its
     // thread is gone, so its file is final and its rows and bytes are counted there.
-    this.earlierCounts = this.workerSaidDone && !this.countsLost ? this.counts() : countsWithFile(this.counts(), this.config.outputPath);
+    this.earlierCounts = this.workerSaidDone && !this.countsLost ? this.counts() : countsWithFile(this.counts(), this.config.output);
     this.currentCounts = emptyCounts();
     if (!this.workerSaidDone) {
       this.onFailure(workerFailure('VMTEL_WORKER_EXITED', `collector worker exited with code ${exitCode} without saying it stopped or failed`));

@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import type { EpisodeConfig } from '../config/episode-config';
 import { runDirErrorOf } from '../config/run-dir-check';
-import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
 import { EpisodeControl } from '../live/episode-control';
 import { drainShipper, episodeShipper } from '../fleet/episode-shipper';
@@ -90,7 +89,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     stopReason = reason;
     events.record('orchestrator', 'stop_requested', { reason, ...fields });
     logger.info(`stopping: ${reason}`);
-    control.requestStop(STOP_STATE.stop);
+    control.requestStop();
     resolveStopRequested();
   }
   const manifestKeeper = new ManifestKeeper(config.runDir, config.fileMode, events, logger, (code) => requestStop(RUN_DIR_LOST, { code }));
@@ -154,14 +153,12 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   };
 
   const refreshCollectors = (): void => {
-    for (const collector of config.collectors) {
-      const supervisor = supervisors.find((s) => s.config.name === collector.name);
-      const counts = supervisor?.counts() ?? previous?.collectors[collector.name] ?? emptyCounts();
-      manifest.collectors[collector.name] = {
-        kind: collector.kind,
-        enabled: collector.enabled,
-        output: collector.outputPath,
-        available_in_deployment: collector.availableInDeployment,
+    for (const { name, ...entry } of config.collectors) {
+      const supervisor = supervisors.find((s) => s.config.name === name);
+      const counts = supervisor?.counts() ?? previous?.collectors[name] ?? emptyCounts();
+      // The resolved entry itself, then how it fared.
+      manifest.collectors[name] = {
+        ...entry,
         status: supervisor?.status ?? 'disabled',
         restarts: supervisor?.restarts ?? 0,
         last_reason: supervisor?.lastReason ?? null,
@@ -178,7 +175,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     if (!collector.enabled) return;
     const earlier = previous?.collectors[collector.name];
     // The manifest an earlier process left may be seconds older than its last write.
-    const counts = earlier === undefined ? emptyCounts() : countsWithFile(earlier, collector.outputPath);
+    const counts = earlier === undefined ? emptyCounts() : countsWithFile(earlier, collector.output);
     supervisors.push(new CollectorSupervisor(collector, config, hooks, { counts, restarts: earlier?.restarts ?? 0 }, heartbeatSlot));
   });
   // The manifest, and with it the timeline's origin, is in the file before any worker can write a
@@ -200,7 +197,6 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     } else {
       events.record('orchestrator', 'stop_hurried', { signal });
       logger.warn(`second ${signal}: finishing fast`);
-      control.requestStop(STOP_STATE.hurry);
       hurried.abort();
     }
   };

@@ -5,8 +5,8 @@
 // writer holds the events and retries, see jsonl-writer.ts): the log's own write_failed and
 // write_recovered are recorded in it too, stamped when they happened, once it can be written.
 import type { ControlBlock } from '../control/control-block';
-import { toJson } from '../sink/json-line';
 import { JsonlWriter } from '../sink/jsonl-writer';
+import { eventLine } from '../sink/row-format';
 import { reportWriteFaults, type WriteFaultSink } from './write-fault-events';
 
 // Events are flushed as they come; the writer's timer only backs that up.
@@ -34,12 +34,10 @@ export class EventLog {
 
   /**
    * Appends `{t_mono_ns, t_wall_ns, source, event, ...fields}`, stamped at `tMonoNs` (default
-   * now). The head is the log's own: a field that reuses one of its names is kept as `field_<name>`.
+   * now). The head is the log's own (src/sink/row-format.ts).
    */
   record(source: string, event: string, fields: Record<string, unknown> = {}, tMonoNs = this.control.monoNs()): void {
-    const line: Record<string, unknown> = { t_mono_ns: tMonoNs, t_wall_ns: this.control.wallNsAt(tMonoNs), source, event };
-    for (const [key, value] of Object.entries(fields)) line[key in line ? `field_${key}` : key] = value;
-    this.writer.write(`${toJson(line)}\n`);
+    this.writer.write(eventLine(source, event, fields, tMonoNs, this.control.wallNsAt(tMonoNs)));
     this.writer.flush();
   }
 

@@ -5,6 +5,7 @@
 import { closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectorCounts } from '../collectors/contract';
+import type { CollectorEntry } from '../config/collector-entry';
 import type { ControlCounts } from '../live/control-server';
 import type { Labels } from '../live/labels';
 import type { ShipRecord } from '../fleet/shipper-supervisor';
@@ -14,11 +15,8 @@ import { toJson } from '../sink/json-line';
 import { openOwnFile } from '../sink/own-file';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-file';
 
-export interface CollectorRecord extends CollectorCounts {
-  kind: string;
-  enabled: boolean;
-  output: string;
-  available_in_deployment: boolean;
+/** A collector in episode.json: its resolved entry (the key is its name), then how it fared. */
+export interface CollectorRecord extends CollectorCounts, Omit<CollectorEntry, 'name'> {
   status: string;
   restarts: number;
   last_reason: string | null;

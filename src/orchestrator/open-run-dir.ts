@@ -25,7 +25,7 @@ export function takeRunDir(config: EpisodeConfig): RunDirLock {
 
 /** Creates or checks every file of the episode: events, log and each enabled collector's output. */
 export function claimEpisodeFiles(config: EpisodeConfig): void {
-  const paths = [join(config.runDir, EVENTS_FILE), join(config.runDir, LOG_FILE), ...config.collectors.filter((c) => c.enabled).map((c) => c.outputPath)];
+  const paths = [join(config.runDir, EVENTS_FILE), join(config.runDir, LOG_FILE), ...config.collectors.filter((c) => c.enabled).map((c) => c.output)];
   for (const path of paths) {
     try {
       closeSync(openOwnFile(path, 'append', config.fileMode, true).fd);

@@ -1,23 +1,18 @@
 // The one tagged union of messages between the orchestrator and a collector worker. Errors cross
 // as SerializedError because postMessage drops an Error's name and code.
 import type { CollectorCounts, LogLevel } from '../collectors/contract';
+import type { CollectorEntry } from '../config/collector-entry';
 import type { SerializedError } from '../errors';
 
-/** What a worker is told when it starts (its workerData). */
+/** What a worker is told when it starts (its workerData; see worker-spawn.ts). */
 export interface WorkerSetup {
-  name: string;
-  kind: string;
-  /** Absolute path of the user's module that exports `collector`; undefined for a built-in kind. */
-  modulePath: string | undefined;
-  options: Record<string, unknown>;
+  /** The collector's resolved entry, as the config loader made it. */
+  entry: CollectorEntry;
   runDir: string;
-  outputPath: string;
-  availableInDeployment: boolean;
-  flushMs: number;
   controlBuffer: SharedArrayBuffer;
   /** This collector's heartbeat slot in the control block. */
   heartbeatSlot: number;
-  /** The collector's live counts (src/live/live-counts.ts); absent when hosted outside an episode. */
+  /** The collector's live counts (src/live/live-counts.ts); absent when run outside an episode. */
   liveBuffer?: SharedArrayBuffer;
   /** The latest value of every published topic at the time the worker starts. */
   shared: Record<string, unknown>;

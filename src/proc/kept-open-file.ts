@@ -9,11 +9,10 @@
 // tree) that was replaced or removed shows no links left, which costs an fstat per read and so is
 // asked of other file systems only. Then the path is opened again: the object now there, or none.
 import { closeSync, fstatSync, openSync, readSync, statfsSync } from 'node:fs';
+import { nullIfGone } from './read-proc-file';
 
 // The fd is stale: its process, thread or interface has gone.
 const STALE_CODES = new Set(['ESRCH', 'ENODEV']);
-// Nothing at the path: the entry is gone, or was never there.
-const ABSENT_CODES = new Set(['ENOENT', 'ESRCH']);
 // A page holds every sysfs attribute and most procfs files; /proc/stat of a large host is
 // bigger, and the buffer grows to fit it once.
 const FIRST_BUFFER_BYTES = 4096;
@@ -85,10 +84,5 @@ function turnsStaleByItself(path: string): boolean {
 }
 
 function openIfPresent(path: string): number | null {
-  try {
-    return openSync(path, 'r');
-  } catch (err) {
-    if (ABSENT_CODES.has((err as NodeJS.ErrnoException).code ?? '')) return null;
-    throw err;
-  }
+  return nullIfGone(() => openSync(path, 'r'));
 }

@@ -2,9 +2,9 @@
 // written as exact integers, and Node 20 has no JSON.rawJSON. So JSON.stringify's replacer turns
 // each bigint into a string behind a marker, and each such quoted string is then replaced by the
 // bare digits. The walk stays in V8's native JSON.stringify: a hand-written recursive serialiser
-// met every row shape of a collector and was deoptimised and recompiled by V8 every few seconds
-// for good, a cost the idle episode paid on every thread. Used for events and host-side rows,
-// never on the guest row path.
+// meets every row shape of a collector, which keeps V8 deoptimising and recompiling it, a cost an
+// idle episode would pay on every thread. Used for events and host-side rows, never on the guest
+// row path.
 
 // Random per thread and never written out (every marked bigint is replaced), so no string of
 // input (a hostile guest's text quoted in an event) can pose as a marked bigint. Math.random's

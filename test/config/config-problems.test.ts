@@ -54,6 +54,21 @@ const cases: Case[] = [
     problems: ['vm1.yaml:4: restart.colour: unknown key; known keys are max_restarts, initial_delay_ms, max_delay_ms, reset_after_ms'],
   },
   {
+    // Moved from the qmp collector's own tests: validate refuses it, so no episode ever meets it.
+    name: 'qmp queries: an entry that is not a query command, a query twice',
+    yaml: `${HEAD}collectors:\n  qmp:\n    queries: [query-status, info-status]\n  qmp2:\n    kind: qmp\n    socket: q2.sock\n    queries: [query-status, quit]\n  qmp3:\n    kind: qmp\n    socket: q3.sock\n    queries: [query-status, query-status]\n`,
+    problems: [
+      'vm1.yaml:5: collectors.qmp.queries: expected a list of strings, each query-NAME or query-NAME:TARGET, got a list whose item 2 is "info-status" (a string)',
+      'vm1.yaml:9: collectors.qmp2.queries: expected a list of strings, each query-NAME or query-NAME:TARGET, got a list whose item 2 is "quit" (a string)',
+      'vm1.yaml:13: collectors.qmp3.queries: expected each query at most once, got a list',
+    ],
+  },
+  {
+    name: 'qemu_process process_names: a "*" anywhere but at the end',
+    yaml: `${HEAD}collectors:\n  qemu_process:\n    process_names: [qemu-kvm, '*qemu']\n`,
+    problems: ['vm1.yaml:5: collectors.qemu_process.process_names: expected a list of strings, each a process name, "*" only at its end, got a list whose item 2 is "*qemu" (a string)'],
+  },
+  {
     name: 'wrong types: a string, a list, a number for a name',
     yaml: `vm: 5\nepisode: e1\nflush_ms: abc\nlog_level: [info]\ncollectors:\n  host:\n`,
     problems: [

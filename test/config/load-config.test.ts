@@ -48,12 +48,11 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
       {
         name: 'guest_agent',
         kind: 'guest_agent',
-        modulePath: undefined,
         enabled: true,
-        outputPath: join(runDir, 'telemetry-guest.jsonl'),
-        availableInDeployment: true,
-        flushMs: 100,
-        maxHeapMb: 512,
+        output: join(runDir, 'telemetry-guest.jsonl'),
+        available_in_deployment: true,
+        flush_ms: 100,
+        max_heap_mb: 512,
         options,
       },
     ],
@@ -102,12 +101,12 @@ test('a module entry: options checked and defaulted, paths resolved against run 
     {
       name: 'fx',
       kind: 'fixture',
-      modulePath: FIXTURE_MODULE,
+      module: FIXTURE_MODULE,
       enabled: true,
-      outputPath: join(runDir, 'telemetry-fx.jsonl'),
-      availableInDeployment: true,
-      flushMs: 250,
-      maxHeapMb: 256,
+      output: join(runDir, 'telemetry-fx.jsonl'),
+      available_in_deployment: true,
+      flush_ms: 250,
+      max_heap_mb: 256,
       options: {
         target: join(runDir, 'in', 't.sock'),
         interval_ms: 1000,
@@ -131,7 +130,7 @@ test('a relative module path resolves against the config folder, not the current
   const path = join(dir, 'cfg', 'vm1.yaml');
   writeFileSync(path, `${HEAD}collectors:\n  mine:\n    module: lib/mine.js\n    target: t\n`);
   const config = await loadConfig(path, { env: {} });
-  assert.equal(config.collectors[0]?.modulePath, modulePath);
+  assert.equal(config.collectors[0]?.module, modulePath);
   assert.equal(config.collectors[0]?.kind, 'fixture');
 });
 
@@ -156,10 +155,10 @@ test('entry keys override the defaults; a disabled entry is kept and may share a
   assert.equal(config.stopGraceMs, 100);
   assert.deepEqual(config.restart, { maxRestarts: 0, initialDelayMs: 10, maxDelayMs: 20, resetAfterMs: 30 });
   assert.deepEqual(
-    config.collectors.map(({ name, enabled, outputPath, availableInDeployment, flushMs }) => ({ name, enabled, outputPath, availableInDeployment, flushMs })),
+    config.collectors.map(({ name, enabled, output, available_in_deployment, flush_ms }) => ({ name, enabled, output, available_in_deployment, flush_ms })),
     [
-      { name: 'host', enabled: true, outputPath: '/var/tmp/h.jsonl', availableInDeployment: true, flushMs: 7 },
-      { name: 'spare', enabled: false, outputPath: '/var/tmp/h.jsonl', availableInDeployment: false, flushMs: 100 },
+      { name: 'host', enabled: true, output: '/var/tmp/h.jsonl', available_in_deployment: true, flush_ms: 7 },
+      { name: 'spare', enabled: false, output: '/var/tmp/h.jsonl', available_in_deployment: false, flush_ms: 100 },
     ],
   );
 });
@@ -170,7 +169,7 @@ test('--run-dir and --log-level win over the file, and show in the resolved conf
   // A command-line path is the user's, taken from where they stand.
   assert.equal(config.runDir, resolve('rel/run'));
   assert.equal(config.logLevel, 'debug');
-  assert.equal(config.collectors[0]?.outputPath, join(resolve('rel/run'), 'telemetry-host.jsonl'));
+  assert.equal(config.collectors[0]?.output, join(resolve('rel/run'), 'telemetry-host.jsonl'));
   assert.equal(config.resolved['run_dir'], resolve('rel/run'));
   assert.equal(config.resolved['log_level'], 'debug');
 });

@@ -23,7 +23,7 @@ test('a worker already waiting on the flag is woken when it is raised here, and 
     const first = await withDeadline('the worker to start waiting', new Promise((resolve) => worker.once('message', resolve)));
     assert.equal((first as { originNs: bigint }).originNs, control.originNs);
     const raisedAtNs = process.hrtime.bigint();
-    control.requestStop(STOP_STATE.stop);
+    control.requestStop();
     const woke = (await withDeadline('the waiting worker to wake on the flag', new Promise((resolve) => worker.once('message', resolve)))) as {
       state: number;
       seenAtNs: bigint;
@@ -35,24 +35,13 @@ test('a worker already waiting on the flag is woken when it is raised here, and 
   }
 });
 
-test('the flag only rises: stop then hurry, never back', () => {
+test('the flag only rises: once stopping, a second request leaves it stopping', () => {
   const control = ControlBlock.create();
   assert.equal(control.isStopping(), false);
-  control.requestStop(STOP_STATE.hurry);
-  control.requestStop(STOP_STATE.stop);
-  assert.equal(control.stopState(), STOP_STATE.hurry);
-});
-
-test('isStopping is true at stop and stays true at hurry', () => {
-  const control = ControlBlock.create();
-  control.requestStop(STOP_STATE.stop);
-  assert.equal(control.isStopping(), true, 'at stop');
-  control.requestStop(STOP_STATE.hurry);
-  assert.equal(control.stopState(), STOP_STATE.hurry);
-  assert.equal(control.isStopping(), true, 'at hurry');
-  const hurriedAtOnce = ControlBlock.create();
-  hurriedAtOnce.requestStop(STOP_STATE.hurry);
-  assert.equal(hurriedAtOnce.isStopping(), true, 'hurry without stop first');
+  control.requestStop();
+  control.requestStop();
+  assert.equal(control.isStopping(), true);
+  assert.equal(control.stopState(), STOP_STATE.stop);
 });
 
 test('a reused origin gives the same t_mono_ns timeline, and wall = anchor + monotonic delta', () => {

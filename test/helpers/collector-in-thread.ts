@@ -2,10 +2,13 @@
 // a collector's logic is tested without a worker, with real sockets and files, and its messages
 // (events, logs, counts, the final stopped/failed) collected for assertions.
 import { join } from 'node:path';
-import type { CollectorDefinition } from '../../src/collectors/contract';
-import { defaultOptions } from '../../src/config/option-defaults';
-import { ControlBlock, STOP_STATE } from '../../src/control/control-block';
-import { hostCollector } from '../../src/orchestrator/collector-host';
+import type { BuiltInDefinition } from '../../src/collectors/contract';
+import { checkOptions } from '../../src/config/check-options';
+import { KeyLines } from '../../src/config/key-lines';
+import { ProblemList } from '../../src/config/problem-list';
+import { ControlBlock } from '../../src/control/control-block';
+import { runCollector } from '../../src/orchestrator/collector-runtime';
+import { defaultMaxHeapMb } from '../../src/orchestrator/worker-limits';
 import type { MainMessage, WorkerMessage } from '../../src/orchestrator/thread-messages';
 import { withDeadline } from './wait-for';
 
@@ -37,27 +40,31 @@ export interface InThreadCollector {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export function startInThread(definition: CollectorDefinition, options: InThreadOptions): InThreadCollector {
+export function startInThread(definition: BuiltInDefinition, options: InThreadOptions): InThreadCollector {
   const control = options.control ?? ControlBlock.create();
   const name = options.name ?? definition.kind;
   const outputPath = options.outputPath ?? join(options.runDir, definition.defaultOutput ?? `telemetry-${name}.jsonl`);
   const messages: WorkerMessage[] = [];
   const handlers: Array<(message: MainMessage) => void> = [];
-  const resolvedOptions = {
-    ...defaultOptions(definition.options, { runDir: options.runDir, configDir: options.runDir }),
-    ...options.options,
-  };
-  const done = hostCollector(
-    definition,
+  // Checked as the config loader checks them: a collector never runs options validate refuses.
+  const problems = new ProblemList(`${name} options`, new KeyLines());
+  const place = { at: ['collectors', name], problems, bases: { runDir: options.runDir, configDir: options.runDir }, origins: new Map() };
+  const resolvedOptions = checkOptions(options.options ?? {}, definition.options, place);
+  problems.throwIfAny();
+  const done = runCollector(
+    { builtIn: definition },
     {
-      name,
-      kind: definition.kind,
-      modulePath: '',
-      options: resolvedOptions,
+      entry: {
+        name,
+        kind: definition.kind,
+        enabled: true,
+        output: outputPath,
+        available_in_deployment: options.availableInDeployment ?? definition.defaultAvailableInDeployment,
+        flush_ms: options.flushMs ?? 100,
+        max_heap_mb: defaultMaxHeapMb(definition.kind, false),
+        options: resolvedOptions,
+      },
       runDir: options.runDir,
-      outputPath,
-      availableInDeployment: options.availableInDeployment ?? definition.defaultAvailableInDeployment,
-      flushMs: options.flushMs ?? 100,
       controlBuffer: control.buffer,
       heartbeatSlot: 0,
       shared: options.shared ?? {},
@@ -77,7 +84,7 @@ export function startInThread(definition: CollectorDefinition, options: InThread
       messages.find((m): m is Extract<WorkerMessage, { type: 'stopped' | 'failed' }> => m.type === 'stopped' || m.type === 'failed'),
     send: (message) => handlers.forEach((handler) => handler(message)),
     stop: async (timeoutMs = 2000) => {
-      control.requestStop(STOP_STATE.stop);
+      control.requestStop();
       await withDeadline(`${name} to stop`, done, timeoutMs);
     },
   };

@@ -1,7 +1,8 @@
 // Builds an EpisodeConfig directly, for orchestrator tests that exercise supervision and stop
 // rather than YAML parsing. Collectors are the fixture modules under test/fixtures/collectors.
 import { join } from 'node:path';
-import type { CollectorConfig, EpisodeConfig } from '../../src/config/episode-config';
+import type { CollectorEntry } from '../../src/config/collector-entry';
+import type { EpisodeConfig } from '../../src/config/episode-config';
 
 /** Absolute path of a compiled fixture collector module. */
 export function fixtureModule(fixture: string): string {
@@ -17,15 +18,15 @@ export interface TestCollector {
 }
 
 export function testEpisodeConfig(runDir: string, collectors: TestCollector[], overrides: Partial<EpisodeConfig> = {}): EpisodeConfig {
-  const collectorConfigs: CollectorConfig[] = collectors.map((c) => ({
+  const collectorConfigs: CollectorEntry[] = collectors.map((c) => ({
     name: c.name,
     kind: c.fixture,
-    modulePath: fixtureModule(c.fixture),
+    module: fixtureModule(c.fixture),
     enabled: true,
-    outputPath: join(runDir, `telemetry-${c.name}.jsonl`),
-    availableInDeployment: false,
-    flushMs: c.flushMs ?? 20,
-    maxHeapMb: c.maxHeapMb ?? 256,
+    output: join(runDir, `telemetry-${c.name}.jsonl`),
+    available_in_deployment: false,
+    flush_ms: c.flushMs ?? 20,
+    max_heap_mb: c.maxHeapMb ?? 256,
     options: c.options ?? {},
   }));
   return {

@@ -1,6 +1,7 @@
 // Turns one guest line into one output row without re-serialising it: the host's head is spliced
 // in front of the guest's own text, so every number stays byte-exact (19-digit nanoseconds too)
 // and a good row costs one JSON.parse for validation and a few concatenations.
+import { HOST_OWNED_KEYS } from '../../sink/row-format';
 import { renameHostOwnedKeys } from './host-owned-keys';
 import { exceedsDepth } from './json-depth';
 
@@ -68,13 +69,8 @@ export function guestObject(line: string, maxDepth: number): object | RowDrop | 
 }
 
 function hasHostOwnedKey(value: object): boolean {
-  return (
-    Object.hasOwn(value, 't_mono_ns') ||
-    Object.hasOwn(value, 't_wall_ns') ||
-    Object.hasOwn(value, 't_guest_host_ns') ||
-    Object.hasOwn(value, 'source') ||
-    Object.hasOwn(value, 'available_in_deployment')
-  );
+  for (const key of HOST_OWNED_KEYS) if (Object.hasOwn(value, key)) return true;
+  return false;
 }
 
 // The guest's members after its opening brace, led by a comma unless the object is empty.

@@ -2,10 +2,8 @@
 // always the host's. What the guest sent under those keys is kept under another name, so nothing
 // it sent is lost: its own clock moves to t_guest_* (where the agent's clock belongs), anything
 // else to guest_<key>. This is the rare, slow path; rows without those keys never reach it.
+import { HOST_OWNED_KEYS } from '../../sink/row-format';
 import { topLevelKeys } from './top-level-keys';
-
-/** Keys the host writes in every row. */
-export const HOST_OWNED_KEYS = ['t_mono_ns', 't_wall_ns', 'source', 'available_in_deployment', 't_guest_host_ns'] as const;
 
 // An agent that stamps its rows with its own clock under the host's names means its own clock.
 const GUEST_CLOCK_KEYS: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 // The guest_agent options, declared once: the config loader validates and documents them, the
-// collector receives them typed. Defaults match the Python collector this one replaces, so an
+// collector receives them typed. Defaults are those of the collector vmtel replaced, so an
 // existing per-VM YAML keeps its meaning.
 import type { OptionsOf } from '../../config/option-spec';
 import { connectTimeoutOption } from '../unix-client/connect-timeout-option';
@@ -15,7 +15,7 @@ export const guestAgentOptions = {
   connect_timeout_s: connectTimeoutOption('guest_agent_connect_failed'),
   silent_warn_after_s: {
     type: 'number',
-    // The reference's value: a guest agent writes its first row within a tick or two of boot.
+    // A guest agent writes its first row within a tick or two of boot.
     default: 5,
     min: 0,
     exclusiveMin: true,
@@ -44,7 +44,7 @@ export const guestAgentOptions = {
   reconnect: {
     type: 'boolean',
     default: true,
-    doc: 'reconnect with backoff when QEMU closes the socket (false: finish, as the reference did)',
+    doc: 'reconnect with backoff when QEMU closes the socket (false: the collector finishes when the socket closes)',
   },
   max_line_bytes: {
     type: 'integer',

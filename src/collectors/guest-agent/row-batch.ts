@@ -4,6 +4,7 @@
 // row then costs its JSON.parse and a few concatenations: the head, the row's own
 // `t_guest_host_ns` (its sample time, which differs per row), and the guest's text after its "{".
 import { isUtf8 } from 'node:buffer';
+import type { RowFormat } from '../../sink/row-format';
 import { type DropReason, guestObject, isPlainRow, RowDrop, spliceGuestRow } from './guest-row';
 
 const NEWLINE = 0x0a;
@@ -19,17 +20,17 @@ export interface RowTiming {
 }
 
 export class RowBatch {
-  /** The rows of the current read, ready for RowWriter.writeLines. */
+  /** The rows of the current read, ready for HeadedRowWriter.writeHeaded. */
   lines = '';
   count = 0;
   private head = '';
 
   /**
-   * `tag` is the host's constant part after the stamps: `,"source":…,"available_in_deployment":…`.
+   * `format` builds the runtime's head of every row (src/sink/row-format.ts).
    * `onDrop` gets each dropped line's reason and, when it was text, the line.
    */
   constructor(
-    private readonly tag: string,
+    private readonly format: RowFormat,
     private readonly maxDepth: number,
     private readonly onDrop: (reason: DropReason, line?: string) => void,
     private readonly timing: RowTiming,
@@ -38,7 +39,7 @@ export class RowBatch {
   /** Starts the rows of a read made at `tMonoNs` (wall time `tWallNs`). */
   begin(tMonoNs: bigint, tWallNs: bigint): void {
     // Up to the row's own value: every row's head ends with its sample time.
-    this.head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${tWallNs}${this.tag},"t_guest_host_ns":`;
+    this.head = this.format.sampledHead(tMonoNs, tWallNs);
     this.timing.begin(tMonoNs);
     this.lines = '';
     this.count = 0;

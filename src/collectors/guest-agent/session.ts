@@ -2,7 +2,7 @@
 // validated, stamped per read, written once per read) and its lifecycle becomes events, so a
 // silent, stalled or vanished agent is visible in the dataset and not just as fewer rows.
 import type { Socket } from 'node:net';
-import type { CollectorContext } from '../contract';
+import type { BuiltInContext } from '../contract';
 import type { DropWarnings } from './drop-warnings';
 import { LineFramer } from '../unix-client/line-framer';
 import type { GuestAgentOptions } from './options';
@@ -11,7 +11,7 @@ import { GuestClock } from './guest-clock';
 import { RowBatch } from './row-batch';
 import { SilenceWatch } from './silence-watch';
 
-export type GuestAgentContext = CollectorContext<GuestAgentOptions>;
+export type GuestAgentContext = BuiltInContext<GuestAgentOptions>;
 
 export interface SessionEnd {
   reason: 'peer_closed' | 'socket_error' | 'stopped';
@@ -34,11 +34,10 @@ export class GuestSession {
     private readonly ctx: GuestAgentContext,
     drops: DropWarnings,
   ) {
-    const { options, control, log } = ctx;
-    const tag = `,"source":${JSON.stringify(ctx.name)},"available_in_deployment":${ctx.availableInDeployment}`;
+    const { options, clock, log } = ctx;
     this.clockEvents = clockEvents(ctx, () => this.clock);
-    this.clock = new GuestClock(control.originNs + control.wallOffsetNs, options.clock_step_threshold_ms * 1e6, this.clockEvents);
-    this.batch = new RowBatch(tag, options.max_depth, (reason, line) => drops.drop(reason, line), this.clock);
+    this.clock = new GuestClock(clock.originNs + clock.wallOffsetNs, options.clock_step_threshold_ms * 1e6, this.clockEvents);
+    this.batch = new RowBatch(ctx.rows.format, options.max_depth, (reason, line) => drops.drop(reason, line), this.clock);
     this.framer = new LineFramer(options.max_line_bytes, {
       onLines: (buf, start, end) => this.batch.addLines(buf, start, end),
       onOversized: () => drops.drop('line_too_long'),
@@ -46,7 +45,7 @@ export class GuestSession {
     ctx.emit('guest_agent_connected', { socket_path: options.socket });
     log.info('guest-agent: connected', { socket_path: options.socket });
     const limits = { silentWarnAfterMs: options.silent_warn_after_s * 1000, stallWarnAfterMs: options.stall_warn_after_s * 1000 };
-    this.silence = new SilenceWatch(() => control.monoNs(), limits, {
+    this.silence = new SilenceWatch(() => clock.monoNs(), limits, {
       firstByte: (waitS) => {
         log.info(`guest-agent: first byte ${waitS.toFixed(2)} s after connect`);
         ctx.emit('guest_agent_first_byte', { wait_after_connect_s: waitS });
@@ -71,16 +70,16 @@ export class GuestSession {
 
   /** The hot path: one read of the socket, stamped once, its rows written with one call. */
   read(chunk: Buffer): void {
-    const { control, rows, counters } = this.ctx;
-    const tMonoNs = control.monoNs();
+    const { clock, rows, counters } = this.ctx;
+    const tMonoNs = clock.monoNs();
     this.receivedBytes += chunk.length;
     counters.add('bytes_received', chunk.length);
     this.silence.bytes(tMonoNs);
-    this.batch.begin(tMonoNs, control.wallNsAt(tMonoNs));
+    this.batch.begin(tMonoNs, clock.wallNsAt(tMonoNs));
     this.framer.push(chunk);
     this.batch.end();
     if (this.batch.count === 0) return;
-    rows.writeLines(this.batch.lines, this.batch.count);
+    rows.writeHeaded(this.batch.lines, this.batch.count);
     this.rows += this.batch.count;
   }
 
@@ -110,7 +109,7 @@ export class GuestSession {
   }
 
   private end(reason: SessionEnd['reason']): SessionEnd {
-    this.silence.end(this.ctx.control.monoNs());
+    this.silence.end(this.ctx.clock.monoNs());
     const partialBytes = this.framer.reset();
     // Counted, not warned about: guest_agent_disconnected reports it with its size.
     if (partialBytes > 0) this.ctx.counters.drop('partial_line');

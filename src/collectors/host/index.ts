@@ -1,7 +1,7 @@
 // The `host` collector: the lab host's CPU, memory, load and pressure, one row per tick, so a
 // VM's behaviour can be read against what the host was going through. A lab-only source: a
 // deployed sensor has no view of its host.
-import { defineCollector } from '../contract';
+import { defineBuiltIn } from '../contract';
 import { TICKER_STATS } from '../sampling/ticker';
 import { sampleEveryTick } from '../sampling/sample-loop';
 import { intervalOption } from '../sampling/interval-option';
@@ -9,7 +9,7 @@ import { HostSampler } from './host-sampler';
 
 /** The collector reading `procRoot`; tests point it at a tree of their own. */
 export function createHostCollector(procRoot = '/proc') {
-  return defineCollector({
+  return defineBuiltIn({
     kind: 'host',
     description: 'host CPU times per CPU, memory, load average and pressure stalls from /proc',
     options: { interval_ms: intervalOption(1000) },

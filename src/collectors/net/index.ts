@@ -1,7 +1,7 @@
 // The `net` collector: the kernel's counters of the VM's tap interface, raw and per interval,
 // one row per tick: what the VM sent and received as the host saw it, whatever the guest claims.
 // A lab-only source: a deployed sensor does not see its host's interfaces.
-import { defineCollector } from '../contract';
+import { defineBuiltIn } from '../contract';
 import { TICKER_STATS } from '../sampling/ticker';
 import { intervalOption } from '../sampling/interval-option';
 import { sampleEveryTick } from '../sampling/sample-loop';
@@ -13,7 +13,7 @@ const INTERFACE_NAME = /^(?!\.\.?$)[^/:\s]{1,15}$/;
 
 /** The collector reading `sysClassNet`; tests point it at a tree of their own. */
 export function createNetCollector(sysClassNet = '/sys/class/net') {
-  return defineCollector({
+  return defineBuiltIn({
     kind: 'net',
     description: "the VM's network interface counters (bytes, packets, errors, drops) from /sys/class/net",
     options: {

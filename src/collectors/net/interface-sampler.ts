@@ -5,6 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeptOpenFile } from '../../proc/kept-open-file';
+import { nullIfGone } from '../../proc/read-proc-file';
 import { CounterDeltas } from '../sampling/counter-deltas';
 
 /** `missing`: absent at the first look; `appeared`: present again after being absent; `lost`: gone. */
@@ -64,13 +65,8 @@ export class InterfaceSampler {
   // it does not exist.
   private openFiles(): InterfaceSampler['files'] {
     const dir = join(this.sysClassNet, this.iface);
-    let names: string[];
-    try {
-      names = readdirSync(join(dir, 'statistics')).sort();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
+    const names = nullIfGone(() => readdirSync(join(dir, 'statistics')).sort());
+    if (names === null) return null;
     return {
       operstate: new KeptOpenFile(join(dir, 'operstate')),
       counters: names.map((name) => [name, new KeptOpenFile(join(dir, 'statistics', name))]),

@@ -4,14 +4,14 @@
 // own QEMU. A pid file naming any other process (pid 1, a stale pid reused) is an event and a wait,
 // as for a missing one: that process is never sampled as QEMU.
 import type { CollectorContext, CollectorOutcome } from '../contract';
-import { defineCollector } from '../contract';
+import { defineBuiltIn } from '../contract';
 import { TICKER_STATS } from '../sampling/ticker';
 import type { OptionsOf } from '../../config/option-spec';
 import { intervalOption } from '../sampling/interval-option';
 import { sampleEveryTick, type Sample } from '../sampling/sample-loop';
 import { readQemuPidfile } from '../../proc/pid-file';
 import { ProcessSampler } from './process-sampler';
-import { VCPU_THREADS_TOPIC } from '../topics';
+import { VCPU_THREADS } from '../topics';
 import { VcpuThreads } from './vcpu-threads';
 import { WaitReport } from '../waiting/wait-report';
 import { diagnosePidfile } from './pidfile-diagnosis';
@@ -41,13 +41,15 @@ const options = {
     // The names QEMU's system emulators are installed under (qemu-system-x86_64, …), and the
     // RHEL/CentOS build's; a trailing * matches any rest.
     default: ['qemu-system-*', 'qemu-kvm'],
+    // Anywhere else a "*" would be matched as itself, which no executable's name holds.
+    item: { pattern: /^[^*]+\*?$/, doc: 'a process name, "*" only at its end' },
     doc: "the pid file's process counts as QEMU only when its executable's name matches one of these (a trailing * matches any rest)",
   },
 } as const;
 
 /** The collector reading `procRoot`; tests point it at a tree of their own. */
 export function createQemuProcessCollector(procRoot = '/proc') {
-  return defineCollector({
+  return defineBuiltIn({
     kind: 'qemu_process',
     description: 'CPU time per thread and vCPU, memory, faults, context switches and I/O of the QEMU process from /proc',
     options,
@@ -64,8 +66,8 @@ export const collector = createQemuProcessCollector();
 function watchQemuProcess(ctx: CollectorContext<OptionsOf<typeof options>>, procRoot: string): Promise<CollectorOutcome> {
   const { pidfile, pidfile_timeout_s: timeoutS } = ctx.options;
   const vcpus = new VcpuThreads();
-  ctx.subscribe(VCPU_THREADS_TOPIC, (value) => vcpus.update(value));
-  const giveUpMonoNs = ctx.control.monoNs() + BigInt(Math.round(timeoutS * NS_PER_S));
+  ctx.subscribe(VCPU_THREADS, (threads) => vcpus.update(threads));
+  const giveUpMonoNs = ctx.clock.monoNs() + BigInt(Math.round(timeoutS * NS_PER_S));
 
   // The pid file, looked at now and then on every tick until it names a QEMU process.
   let refusedPid: number | null = null;
@@ -95,7 +97,7 @@ function watchQemuProcess(ctx: CollectorContext<OptionsOf<typeof options>>, proc
     (): Sample => {
       sampler ??= attach();
       if (sampler === null) {
-        if (ctx.control.monoNs() < giveUpMonoNs) {
+        if (ctx.clock.monoNs() < giveUpMonoNs) {
           waiting.failed(diagnosePidfile(pidfile));
           return null;
         }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseNumericFields } from '../../proc/numeric-fields';
 import { parsePidStat, type PidStat } from '../../proc/pid-stat';
 import { KeptOpenFile } from '../../proc/kept-open-file';
-import { readFailureReason } from '../../proc/read-proc-file';
+import { nullIfGone, readFailureReason } from '../../proc/read-proc-file';
 import { CounterDeltas } from '../sampling/counter-deltas';
 import type { VcpuSource, VcpuThreads } from './vcpu-threads';
 
@@ -106,13 +106,8 @@ export class ProcessSampler {
   // Every thread's CPU time and vCPU; null when the process is gone. A thread that exits while
   // being read is left out of this row.
   private threads(): { vcpu_source: VcpuSource | null; threads: Array<Record<string, unknown>> } | null {
-    let tids: string[];
-    try {
-      tids = readdirSync(join(this.dir, 'task'));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
+    const tids = nullIfGone(() => readdirSync(join(this.dir, 'task')));
+    if (tids === null) return null;
     this.threadDeltas.retain(tids);
     this.forgetThreadsOtherThan(tids);
     const stats: Array<{ tid: number; stat: PidStat }> = [];

@@ -3,6 +3,8 @@
 // ("CPU 0/KVM", "CPU 3/TCG"), but only when it runs with `-name ...,debug-threads=on`. Each row
 // says which of the two matched.
 
+import type { VcpuThread } from '../topics';
+
 export type VcpuSource = 'qmp' | 'thread_name';
 
 // QEMU names a vCPU thread "CPU <index>/<accelerator>" (KVM, TCG, HVF, WHPX, ...).
@@ -17,17 +19,9 @@ export interface VcpuMatch {
 export class VcpuThreads {
   private fromQmp = new Map<number, number>();
 
-  /** Takes the latest topic value; entries of another shape are ignored. */
-  update(value: unknown): void {
-    const byTid = new Map<number, number>();
-    if (Array.isArray(value)) {
-      for (const entry of value as Array<Record<string, unknown> | null>) {
-        const cpuIndex = entry?.['cpu_index'];
-        const threadId = entry?.['thread_id'];
-        if (Number.isInteger(cpuIndex) && Number.isInteger(threadId)) byTid.set(threadId as number, cpuIndex as number);
-      }
-    }
-    this.fromQmp = byTid;
+  /** Takes the latest topic value (its entries checked by the topic, src/collectors/topics.ts). */
+  update(threads: readonly VcpuThread[]): void {
+    this.fromQmp = new Map(threads.map((thread) => [thread.thread_id, thread.cpu_index]));
   }
 
   /** The vCPU threads among `threads`: by qmp's thread ids when any match, else by name. */

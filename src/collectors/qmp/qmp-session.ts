@@ -40,7 +40,7 @@ export async function runSession(
   void connection.closed.then(() => closed.abort());
   const exitsOnShutdown = ctx.options.stop_on_vm_exit;
   const sessionSignal = AbortSignal.any(exitsOnShutdown ? [ctx.stopSignal, closed.signal, vmExit] : [ctx.stopSignal, closed.signal]);
-  const tickContext = { control: ctx.control, counters: ctx.counters, stopSignal: sessionSignal };
+  const tickContext = { clock: ctx.clock, counters: ctx.counters, stopSignal: sessionSignal };
   for await (const tick of ticks(tickContext, ctx.options.interval_ms)) {
     await untilAborted(poll(ctx, connection, state, tick), sessionSignal);
   }
@@ -60,7 +60,7 @@ export async function runSession(
 async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState, tick: Tick): Promise<void> {
   const queries = state.queries.active;
   if (queries.length === 0) return;
-  const sentMonoNs = ctx.control.monoNs();
+  const sentMonoNs = ctx.clock.monoNs();
   let replies;
   try {
     replies = await Promise.all(
@@ -72,7 +72,7 @@ async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState
     ctx.counters.drop('poll_cut_by_close');
     return;
   }
-  const pollNs = ctx.control.monoNs() - sentMonoNs;
+  const pollNs = ctx.clock.monoNs() - sentMonoNs;
   ctx.counters.add('polls');
   ctx.counters.add('replies', replies.length);
   const results: Record<string, ExactJson> = {};

@@ -1,10 +1,12 @@
 // The commands a poll runs, from the `queries` option. An entry `name:target` runs `name` with
 // {"target": target} (query-stats takes its target that way). Only query commands are accepted:
-// a poll repeats every second, and a mistyped `quit` or `stop` there would act on the VM.
-import { VmtelError } from '../../errors';
+// a poll repeats every second, and a mistyped `quit` or `stop` there would act on the VM. The
+// config loader refuses any other entry (options.ts), so `vmtel validate` names it.
 import type { QmpError } from './qmp-message';
 
-const QUERY_ENTRY = /^(?<command>(?:x-)?query-[a-z0-9-]+)(?::(?<target>[a-z0-9-]+))?$/;
+/** One `queries` entry: a query command, optionally `:target`. */
+export const QUERY_ENTRY = /^(?<command>(?:x-)?query-[a-z0-9-]+)(?::(?<target>[a-z0-9-]+))?$/;
+export const QUERY_ENTRY_DOC = 'query-NAME or query-NAME:TARGET';
 
 export interface QmpQuery {
   /** The entry as configured: the key of its result in a row. */
@@ -40,11 +42,7 @@ export class QuerySet {
 
 function parseQueryEntry(entry: string): QmpQuery {
   const match = QUERY_ENTRY.exec(entry);
-  if (match?.groups === undefined) {
-    throw new VmtelError(
-      'VMTEL_CONFIG_INVALID',
-      `qmp queries: "${entry}" is not a query command (expected query-NAME or query-NAME:TARGET)`,
-    );
-  }
+  // The options were checked against QUERY_ENTRY before any worker started.
+  if (match?.groups === undefined) throw new Error(`qmp queries: "${entry}" passed the config check but is not ${QUERY_ENTRY_DOC}`);
   return { key: entry, command: match.groups['command']!, target: match.groups['target'] };
 }

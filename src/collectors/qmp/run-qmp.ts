@@ -42,7 +42,7 @@ export async function runQmp(ctx: QmpContext): Promise<CollectorOutcome> {
     ctx.counters.add('connects');
     ctx.emit('qmp_connected', { attempts: opened.attempts, ...describeGreeting(opened.greeting) });
     if (lostAtMonoNs !== null) {
-      ctx.emit('qmp_reconnected', { attempt: opened.attempts, gap_s: Number(ctx.control.monoNs() - lostAtMonoNs) / 1e9 });
+      ctx.emit('qmp_reconnected', { attempt: opened.attempts, gap_s: Number(ctx.clock.monoNs() - lostAtMonoNs) / 1e9 });
     }
     const end = await runSession(ctx, opened.connection, state, vmExit.signal);
     if (end.reason === 'stopped') return end;
@@ -51,7 +51,7 @@ export async function runQmp(ctx: QmpContext): Promise<CollectorOutcome> {
       ctx.endEpisode(end.reason);
       return { reason: end.reason };
     }
-    lostAtMonoNs = ctx.control.monoNs();
+    lostAtMonoNs = ctx.clock.monoNs();
   }
 }
 

@@ -3,7 +3,7 @@
 // subscribers react to changes, not to every poll.
 import type { CollectorContext } from '../contract';
 import type { ExactJson } from '../../sink/exact-json';
-import { VCPU_THREADS_TOPIC, type VcpuThread } from '../topics';
+import { VCPU_THREADS, type VcpuThread } from '../topics';
 import { isObject } from './qmp-message';
 
 
@@ -18,7 +18,7 @@ export class VcpuThreadPublisher {
     const key = JSON.stringify(threads);
     if (key === this.lastPublished) return;
     this.lastPublished = key;
-    this.ctx.publish(VCPU_THREADS_TOPIC, threads);
+    this.ctx.publish(VCPU_THREADS, threads);
   }
 }
 

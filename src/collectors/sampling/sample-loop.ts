@@ -7,7 +7,7 @@ import { tickFields, ticks, type Tick } from './ticker';
 /** One tick's result: a row's fields, nothing this tick (null), or the collector's end. */
 export type Sample = { fields: Record<string, unknown> } | { outcome: CollectorOutcome } | null;
 
-export type SampleLoopContext = Pick<CollectorContext<unknown>, 'control' | 'stopSignal' | 'counters' | 'rows'>;
+export type SampleLoopContext = Pick<CollectorContext<unknown>, 'clock' | 'stopSignal' | 'counters' | 'rows'>;
 
 /** What a sampler holds open between ticks (files kept open): closed when the loop ends. */
 export interface HeldOpen {
@@ -27,7 +27,7 @@ export async function sampleEveryTick(
   try {
     for await (const tick of ticks(ctx, intervalMs)) {
       // Stamped when the sample is taken, not when it was scheduled: the row says when it was true.
-      const tMonoNs = ctx.control.monoNs();
+      const tMonoNs = ctx.clock.monoNs();
       const result = sample(tick);
       if (result === null) continue;
       if ('outcome' in result) return result.outcome;

@@ -19,7 +19,7 @@ export interface Tick {
   missedBefore: number;
 }
 
-export type TickerContext = Pick<CollectorContext<unknown>, 'control' | 'stopSignal' | 'counters'>;
+export type TickerContext = Pick<CollectorContext<unknown>, 'clock' | 'stopSignal' | 'counters'>;
 
 /**
  * Yields one tick per interval at origin + k × interval (no accumulating drift); returns at once
@@ -28,13 +28,13 @@ export type TickerContext = Pick<CollectorContext<unknown>, 'control' | 'stopSig
  */
 export async function* ticks(ctx: TickerContext, intervalMs: number): AsyncIterable<Tick> {
   const intervalNs = BigInt(Math.round(intervalMs)) * NS_PER_MS;
-  let index = firstIndexAtOrAfter(ctx.control.monoNs(), intervalNs);
+  let index = firstIndexAtOrAfter(ctx.clock.monoNs(), intervalNs);
   let missedBefore = 0;
   for (;;) {
     const scheduledMonoNs = index * intervalNs;
     if (!(await sleepUntil(ctx, scheduledMonoNs))) return;
     // Woken after the next tick was already due: jump to the latest due tick and count the rest.
-    const latestDue = ctx.control.monoNs() / intervalNs;
+    const latestDue = ctx.clock.monoNs() / intervalNs;
     if (latestDue > index) {
       const skipped = Number(latestDue - index);
       ctx.counters.add('missed_ticks', skipped);
@@ -59,7 +59,7 @@ function firstIndexAtOrAfter(nowMonoNs: bigint, intervalNs: bigint): bigint {
 async function sleepUntil(ctx: TickerContext, targetMonoNs: bigint): Promise<boolean> {
   for (;;) {
     if (ctx.stopSignal.aborted) return false;
-    const remainingNs = targetMonoNs - ctx.control.monoNs();
+    const remainingNs = targetMonoNs - ctx.clock.monoNs();
     if (remainingNs <= 0n) return true;
     try {
       await sleep(Math.ceil(Number(remainingNs) / 1e6), undefined, { signal: ctx.stopSignal });

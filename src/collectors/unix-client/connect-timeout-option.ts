@@ -2,8 +2,8 @@
 // declared once so its default, bound and unit cannot drift apart between collectors.
 import type { NumberSpec } from '../../config/option-spec';
 
-// The reference collector's value: long enough for QEMU to start and bind its sockets on a
-// loaded host.
+// Long enough for QEMU to start and bind its sockets on a loaded host, short enough that a VM
+// that never came is reported within the first minute.
 const DEFAULT_CONNECT_TIMEOUT_S = 30;
 
 /** The `connect_timeout_s` option; `failedEvent` is the event a collector emits on giving up. */

@@ -1,10 +1,11 @@
 // When to try connecting again. The first connection retries at a steady pace until
-// connect_timeout_s, as the reference did; after a disconnect the episode still runs, so
+// connect_timeout_s (a VM being started); after a disconnect the episode still runs, so
 // reconnecting goes on until the stop flag, backing off so a QEMU that accepts and drops
 // connections in a loop costs at most a connection (and its few events) every few seconds.
 import type { RetryPolicy } from './connect-with-retry';
 
-// The reference's pace: QEMU binds the chardev within a second or two of starting.
+// QEMU binds the chardev within a second or two of starting: two tries a second find it soon
+// without a busy loop.
 const RETRY_INTERVAL_MS = 500;
 // Cap on the reconnect backoff: a migrated or restarted VM is picked up within 4 s of coming
 // back, and a socket that never returns costs one failed connect(2) every 4 s.

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { guestObject, isPlainRow, RowDrop, spliceGuestRow } from '../../../src/collectors/guest-agent/guest-row';
-import { HOST_OWNED_KEYS } from '../../../src/collectors/guest-agent/host-owned-keys';
+import { HOST_OWNED_KEYS } from '../../../src/sink/row-format';
 
 const HEAD = '{"t_mono_ns":5,"t_wall_ns":6,"source":"guest_agent","available_in_deployment":true';
 const NULLS = ',"t_guest_mono_ns":null,"t_guest_wall_ns":null';

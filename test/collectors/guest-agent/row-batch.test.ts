@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type DropReason, guestObject, isPlainRow, RowDrop, spliceGuestRow } from '../../../src/collectors/guest-agent/guest-row';
 import { RowBatch } from '../../../src/collectors/guest-agent/row-batch';
+import { RowFormat } from '../../../src/sink/row-format';
 
 const TAG = ',"source":"guest_agent","available_in_deployment":true';
 const HEAD = `{"t_mono_ns":5,"t_wall_ns":6${TAG}`;
@@ -52,7 +53,7 @@ function linePerLine(lines: readonly string[]): { rows: string; count: number; d
 
 function batched(lines: readonly string[]): { rows: string; count: number; drops: DropReason[] } {
   const drops: DropReason[] = [];
-  const batch = new RowBatch(TAG, MAX_DEPTH, (reason) => drops.push(reason), numberedTiming());
+  const batch = new RowBatch(new RowFormat('guest_agent', true), MAX_DEPTH, (reason) => drops.push(reason), numberedTiming());
   batch.begin(5n, 6n);
   const bytes = Buffer.from(`${lines.join('\n')}\n`);
   batch.addLines(bytes, 0, bytes.length);

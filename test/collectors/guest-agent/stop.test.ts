@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { test } from 'node:test';
-import { STOP_STATE } from '../../../src/control/control-block';
 import { agentRow } from '../../../src/sim/agent-server';
 import { readJsonl } from '../../helpers/jsonl';
 import { waitFor, withDeadline } from '../../helpers/wait-for';
@@ -80,7 +79,7 @@ test('a stop reads the rows the kernel already holds before it closes the connec
   const rows = Array.from({ length: 100 }, (_, seq) => agentRow(seq, 10n + BigInt(seq), 20n)).join('');
   // The stop is posted to the collector before the rows reach its socket, so it is handled
   // first: the rows were sent before the collector let go of the connection, and must be kept.
-  vmtel.control.requestStop(STOP_STATE.stop);
+  vmtel.control.requestStop();
   client.write(rows);
   await withDeadline('the collector to stop', vmtel.done, 2000);
   const onDisk = readJsonl(vmtel.outputPath);

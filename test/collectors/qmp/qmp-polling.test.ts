@@ -2,14 +2,11 @@
 // lacks reported once and dropped, and the vCPU threads published for qemu_process on change.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collector as qmpCollector } from '../../../src/collectors/qmp';
 import { DEFAULT_QUERIES } from '../../../src/collectors/qmp/options';
 import { BIG_BLOCK_COUNTER_BASE, BIG_BLOCK_COUNTER_STEP, BIG_VM_STAT } from '../../../src/sim/qmp-figures';
 import { parseExactJson, type ExactJson } from '../../../src/sink/exact-json';
-import { startInThread } from '../../helpers/collector-in-thread';
 import { readJsonl, readLines } from '../../helpers/jsonl';
-import { tempDir } from '../../helpers/temp-dir';
-import { waitFor, withDeadline } from '../../helpers/wait-for';
+import { waitFor } from '../../helpers/wait-for';
 import { startQmpPair } from './qmp-fixture';
 
 type Row = { [key: string]: ExactJson };
@@ -103,13 +100,4 @@ test('the vCPU threads are published for qemu_process, and again only when they 
   await waitFor('two more rows', () => readJsonl(collector.outputPath).length >= rowsNow + 2);
   assert.deepEqual(publishes()[1], ['qmp.vcpu_threads', [{ cpu_index: 0, thread_id: 111 }, { cpu_index: 1, thread_id: 333 }]]);
   assert.equal(publishes().length, 2);
-});
-
-test('a queries entry that is not a query command is refused before anything is sent', async (t) => {
-  const collector = startInThread(qmpCollector, { runDir: tempDir(t), options: { queries: ['query-status', 'quit'] } });
-  await withDeadline('the collector to refuse its options', collector.done);
-  const outcome = collector.outcome();
-  assert.equal(outcome?.type, 'failed');
-  assert.equal(outcome.type === 'failed' && outcome.error.code, 'VMTEL_CONFIG_INVALID');
-  assert.match(outcome.type === 'failed' ? outcome.error.message : '', /"quit" is not a query command/);
 });

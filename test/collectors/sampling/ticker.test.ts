@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Counters } from '../../../src/collectors/contract';
 import { ticks, type Tick, type TickerContext } from '../../../src/collectors/sampling/ticker';
-import { ControlBlock } from '../../../src/control/control-block';
+import { ControlBlock, episodeClock } from '../../../src/control/control-block';
 import { withDeadline } from '../../helpers/wait-for';
 
 const NS_PER_MS = 1_000_000n;
@@ -23,7 +23,7 @@ function harness(control = ControlBlock.create()): Harness {
     add: (name, n = 1) => void (stats[name] = (stats[name] ?? 0) + n),
   };
   const stop = new AbortController();
-  return { ctx: { control, stopSignal: stop.signal, counters }, stats, stop };
+  return { ctx: { clock: episodeClock(control), stopSignal: stop.signal, counters }, stats, stop };
 }
 
 function busyFor(ms: number): void {
@@ -38,7 +38,7 @@ test('ticks sit on the origin grid and wake close to their scheduled time', asyn
   const seen: Array<{ tick: Tick; lagNs: bigint }> = [];
   await withDeadline('four ticks', (async () => {
     for await (const tick of ticks(ctx, intervalMs)) {
-      seen.push({ tick, lagNs: ctx.control.monoNs() - tick.scheduledMonoNs });
+      seen.push({ tick, lagNs: ctx.clock.monoNs() - tick.scheduledMonoNs });
       if (seen.length === 4) break;
     }
   })());
@@ -56,7 +56,7 @@ test('a ticker started late joins the same grid at the next tick after now', asy
   // An episode whose origin lies 35 ms back: the ticks at 0 and 20 ms are past, 40 ms is next.
   const { ctx, stop } = harness(ControlBlock.create(process.hrtime.bigint() - 35n * NS_PER_MS));
   t.after(() => stop.abort());
-  const startedMonoNs = ctx.control.monoNs();
+  const startedMonoNs = ctx.clock.monoNs();
   const iterator = ticks(ctx, intervalMs)[Symbol.asyncIterator]();
   const first = await withDeadline('the first tick', iterator.next());
   assert.equal(first.done, false);

@@ -1,26 +1,31 @@
-// Runs one collector definition with everything the contract promises it: its JSONL writer, its
+// The collector runtime: runs one collector definition with everything the contract promises it
+// (the `host` collector is a kind like any other; the keys of a row's head are the runtime's,
+// src/sink/row-format.ts): its JSONL writer, its
 // counters, the stop signal, events and logs as messages within the collector's budget, and the
 // thread's heartbeat (a late one is vmtel_stalled). It does not care whether it runs in a
 // worker (collector-worker.ts) or in a test's own thread, which is what makes collectors
 // testable in-thread.
 import type {
-  CollectorContext,
+  BuiltInContext,
+  BuiltInDefinition,
   CollectorCounts,
   CollectorDefinition,
   CollectorLog,
   LogLevel,
 } from '../collectors/contract';
+import { moduleContext } from '../collectors/contract';
 import type { OptionSchema, OptionsOf } from '../config/option-spec';
-import { ControlBlock, STOP_STATE } from '../control/control-block';
+import { ControlBlock, episodeClock, STOP_STATE } from '../control/control-block';
 import { loopPulse, type LoopStall } from '../control/loop-pulse';
 import { serializeError } from '../errors';
 import { LiveCounts } from '../live/live-counts';
 import { JsonlWriter } from '../sink/jsonl-writer';
-import { toJson } from '../sink/json-line';
+import { RowFormat } from '../sink/row-format';
 import { EventBudget, SUMMARY_MS, type Suppressed } from './event-budget';
 import { WRITE_FAILED } from '../sink/write-faults';
 import { MANIFEST_INTERVAL_MS } from './manifest-interval';
 import { PublishPacer } from './publish-pacer';
+import { TopicBoard } from '../collectors/topic-board';
 import type { MainMessage, WorkerMessage, WorkerSetup } from './thread-messages';
 import { reportWriteFaults } from './write-fault-events';
 
@@ -31,24 +36,32 @@ import { reportWriteFaults } from './write-fault-events';
 // disk, and a restart recounts them there).
 const COUNTS_INTERVAL_MS = MANIFEST_INTERVAL_MS;
 
-export interface HostChannel {
+export interface RuntimeChannel {
   post(message: WorkerMessage): void;
   /** Registers the receiver of the orchestrator's messages. */
   onMessage(handler: (message: MainMessage) => void): void;
 }
 
-/** Runs `definition` to its end; every outcome, a throw included, ends as one posted message. */
-export async function hostCollector(
-  definition: CollectorDefinition,
+/**
+ * A collector to run. Where it came from decides what it gets: a built-in kind also gets the hot
+ * path of its rows, a user's `module:` only rows whose head the runtime builds.
+ */
+export type Runnable = { builtIn: BuiltInDefinition } | { module: CollectorDefinition };
+
+/** Runs the collector to its end; every outcome, a throw included, ends as one posted message. */
+export async function runCollector(
+  runnable: Runnable,
   setup: WorkerSetup,
-  channel: HostChannel,
+  channel: RuntimeChannel,
 ): Promise<void> {
+  const definition = 'builtIn' in runnable ? runnable.builtIn : runnable.module;
   const control = ControlBlock.attach(setup.controlBuffer);
   const counts: CollectorCounts = { rows: 0, bytes: 0, dropped: {}, stats: Object.fromEntries((definition.stats ?? []).map((name) => [name, 0])) };
-  // A collector hosted outside an episode (a test's own thread) keeps its live counts to itself.
+  // A collector run outside an episode (a test's own thread) keeps its live counts to itself.
   const live = setup.liveBuffer === undefined ? LiveCounts.create() : LiveCounts.attach(setup.liveBuffer);
-  const writer = new JsonlWriter(setup.outputPath, {
-    flushMs: setup.flushMs,
+  const { entry } = setup;
+  const writer = new JsonlWriter(entry.output, {
+    flushMs: entry.flush_ms,
     onFault: reportWriteFaults({
       event: (event, fields) => channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields }),
       log: (level, message, fields) => channel.post({ type: 'log', level, message, fields }),
@@ -99,7 +112,7 @@ export async function hostCollector(
   };
   channel.post({ type: 'started', tMonoNs: control.monoNs() });
   try {
-    const outcome = await definition.run(ctx);
+    const outcome = await ('builtIn' in runnable ? runnable.builtIn.run(ctx) : runnable.module.run(moduleContext(ctx)));
     writer.close();
     flushPaced();
     channel.post({ type: 'stopped', reason: outcome.reason, counts: snapshot() });
@@ -114,7 +127,7 @@ export async function hostCollector(
 }
 
 // One summary of what the budget held back, counted in the collector's figures too.
-function reportSuppressed(channel: HostChannel, control: ControlBlock, counts: CollectorCounts, suppressed: Suppressed): void {
+function reportSuppressed(channel: RuntimeChannel, control: ControlBlock, counts: CollectorCounts, suppressed: Suppressed): void {
   const events = suppressed.total - suppressed.log_lines;
   if (events > 0) counts.stats['events_suppressed'] = (counts.stats['events_suppressed'] ?? 0) + events;
   if (suppressed.log_lines > 0) counts.stats['log_lines_suppressed'] = (counts.stats['log_lines_suppressed'] ?? 0) + suppressed.log_lines;
@@ -122,7 +135,7 @@ function reportSuppressed(channel: HostChannel, control: ControlBlock, counts: C
 }
 
 // Stamped when the thread ran again: whatever its collector saw missing over the span is vmtel's.
-function reportStall(channel: HostChannel, control: ControlBlock, stall: LoopStall): void {
+function reportStall(channel: RuntimeChannel, control: ControlBlock, stall: LoopStall): void {
   const fields = { stalled_s: Number(stall.endNs - stall.startNs) / 1e9, since_t_mono_ns: stall.startNs - control.originNs };
   channel.post({ type: 'event', tMonoNs: stall.endNs - control.originNs, event: 'vmtel_stalled', fields });
 }
@@ -130,22 +143,21 @@ function reportStall(channel: HostChannel, control: ControlBlock, stall: LoopSta
 function createContext(
   definition: CollectorDefinition,
   setup: WorkerSetup,
-  channel: HostChannel,
+  channel: RuntimeChannel,
   control: ControlBlock,
   writer: JsonlWriter,
   { counts, live, changed: countsChanged, report }: { counts: CollectorCounts; live: LiveCounts; changed: () => void; report: () => void },
   stopSignal: AbortSignal,
   { budget, publishes }: { budget: EventBudget; publishes: PublishPacer },
-): CollectorContext<OptionsOf<OptionSchema>> {
-  // The constant head of every row, built once: source and deployability are the host's.
-  const rowTag = `,"source":${JSON.stringify(setup.name)},"available_in_deployment":${setup.availableInDeployment}`;
-  const shared = new Map<string, unknown>(Object.entries(setup.shared));
-  const subscribers = new Map<string, Array<(value: unknown) => void>>();
+): BuiltInContext<OptionsOf<OptionSchema>> {
+  const { entry } = setup;
+  const format = new RowFormat(entry.name, entry.available_in_deployment);
+  const log = createLog(channel, budget);
+  const topics = new TopicBoard(setup.shared);
   channel.onMessage((message) => {
     switch (message.type) {
       case 'shared':
-        shared.set(message.topic, message.value);
-        for (const handler of subscribers.get(message.topic) ?? []) handler(message.value);
+        topics.deliver(message.topic, message.value);
         break;
       case 'report_counts':
         report();
@@ -156,24 +168,22 @@ function createContext(
   });
 
   return {
-    name: setup.name,
+    name: entry.name,
     kind: definition.kind,
     // Validated against the kind's schema by the config loader before the worker started.
-    options: setup.options as OptionsOf<OptionSchema>,
+    options: entry.options as OptionsOf<OptionSchema>,
     runDir: setup.runDir,
-    availableInDeployment: setup.availableInDeployment,
-    control,
+    clock: episodeClock(control),
     stopSignal,
     rows: {
+      format,
       write(fields, tMonoNs = control.monoNs()) {
-        const body = toJson(fields);
-        const head = `{"t_mono_ns":${tMonoNs},"t_wall_ns":${control.wallNsAt(tMonoNs)}${rowTag}`;
-        writer.write(body.length > 2 ? `${head},${body.slice(1)}\n` : `${head}}\n`);
+        writer.write(format.line(format.head(tMonoNs, control.wallNsAt(tMonoNs)), fields));
         counts.rows += 1;
         live.wrote(1, tMonoNs);
         countsChanged();
       },
-      writeLines(lines, count) {
+      writeHeaded(lines, count) {
         writer.write(lines, count);
         counts.rows += count;
         // The lines carry their own stamps; the batch's hand-over time stands for the last one.
@@ -196,7 +206,7 @@ function createContext(
         countsChanged();
       },
     },
-    log: createLog(channel, budget),
+    log,
     emit(event, fields = {}, budgetKey = event) {
       if (budget.allowEvent(budgetKey)) channel.post({ type: 'event', tMonoNs: control.monoNs(), event, fields });
     },
@@ -204,19 +214,16 @@ function createContext(
       channel.post({ type: 'end_episode', reason });
     },
     publish(topic, value) {
-      shared.set(topic, value);
-      publishes.publish(topic, value);
+      topics.keep(topic, value);
+      publishes.publish(topic.name, value);
     },
-    subscribe(topic, handler) {
-      subscribers.set(topic, [...(subscribers.get(topic) ?? []), handler]);
-      if (shared.has(topic)) handler(shared.get(topic));
-    },
+    subscribe: (topic, handler) => topics.subscribe(topic, handler, log.warn),
   };
 }
 
 // Every level crosses to the orchestrator: vmtel.log keeps everything and only the terminal
 // filters by log_level. Collectors log per event, never per row, and the budget bounds the rest.
-function createLog(channel: HostChannel, budget: EventBudget): CollectorLog {
+function createLog(channel: RuntimeChannel, budget: EventBudget): CollectorLog {
   const at =
     (level: LogLevel) =>
     (message: string, fields: Record<string, unknown> = {}): void => {
