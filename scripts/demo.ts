@@ -1,12 +1,14 @@
 // `npm run demo`: the whole pipeline on a machine with nothing but Node. It starts the simulated
 // VM (`vmtel sim`) with a few scripted faults, records a ~10 s episode of it with all five
-// collectors (`vmtel run --config config/demo.yaml`), and prints what was recorded.
+// collectors (`vmtel run --config config/demo.yaml`), prints what was recorded, and ends by
+// writing the episode's report (`vmtel report`) and printing its path.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { summarizeRunDir } from '../src/report/run-dir-summary';
 import { CLI_SCRIPT } from '../src/pm2/pm2-app';
+import { REPORT_FILE } from '../src/run-dir-files';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, CLI_SCRIPT);
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     await simReady(sim.stdout);
     const run = spawn(process.execPath, [CLI, 'run', '--config', join(ROOT, 'config', 'demo.yaml'), '--run-dir', runDir, '--duration', String(EPISODE_S)], {
       stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, VMTEL_DEMO_EPISODE: process.env['VMTEL_DEMO_EPISODE'] ?? 'demo' },
     });
     const [code] = (await once(run, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`vmtel run exited with ${code}`);
@@ -45,6 +48,12 @@ async function main(): Promise<void> {
     await simExited;
   }
   process.stdout.write(`\n${summarizeRunDir(runDir)}`);
+  // The faults above show in the report's verdict, each with its cause.
+  process.stdout.write(`\n$ vmtel report ${runDir}\n`);
+  const report = spawn(process.execPath, [CLI, 'report', runDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const [reportCode] = (await once(report, 'exit')) as [number | null];
+  if (reportCode !== 0) throw new Error(`vmtel report exited with ${reportCode}`);
+  process.stdout.write(`\nreport: ${join(runDir, REPORT_FILE)} (open it in a browser)\n`);
 }
 
 // The simulator says `{"sim":"ready",...}` on stdout once its sockets listen and its pid file is written.

@@ -19,6 +19,9 @@ export const EXIT_CODES = {
   // `vmtel mark` / `status` / `tap` found no vmtel recording in the run dir: a driver script can
   // tell "nothing to mark" from a mark that failed.
   notRecording: 5,
+  // `vmtel report --fail-on`: the report was written and an episode's verdict is at or past the
+  // level named, so a driver can reject the episode without parsing the report.
+  verdictRejected: 6,
 } as const;
 
 export const ERROR_CODES = {
@@ -38,7 +41,7 @@ export const ERROR_CODES = {
   VMTEL_SOURCE_UNREACHABLE: "a collector could not reach its source (QEMU's QMP socket, say) within connect_timeout_s",
   VMTEL_WORKER_EXITED: 'a collector worker exited without saying it stopped or failed',
   VMTEL_WORKER_UNRESPONSIVE: 'a collector worker did not stop within stop_grace_ms and was terminated',
-  VMTEL_NOT_A_RUN_DIR: 'the path given as a run directory is a file, missing, or a folder without episode.json',
+  VMTEL_NOT_A_RUN_DIR: 'the path given as a run directory is a file, missing, or a folder without episode.json (summary, report, export, sql)',
   VMTEL_CHECK_FAILED: '`vmtel check` found a problem in the environment (a socket, the pid file, the interface, the run dir); each is listed',
   VMTEL_WORKER_BLOCKED: 'a collector thread did not turn its event loop for unresponsive_after_ms while the episode ran; it was terminated',
   VMTEL_WORKER_OUT_OF_MEMORY: "a collector worker went over its heap limit (max_heap_mb) and was ended",
@@ -51,6 +54,14 @@ export const ERROR_CODES = {
   VMTEL_CONTROL_UNKNOWN_OP: "a control request's op is not mark, status or stop",
   VMTEL_CONTROL_LINE_TOO_LONG: 'a control request line is over 64 KiB; the client is disconnected',
   VMTEL_CONTROL_BUSY: '16 control clients are connected already; the client is disconnected',
+  VMTEL_SHIP_UNREACHABLE: 'no NATS server of ship: (or --servers) could be reached, or JetStream did not answer',
+  VMTEL_SHIP_REFUSED: 'the NATS server refused the credentials, or denied a subject or API the shipper or archive needs',
+  VMTEL_SHIP_INCOMPLETE: 'vmtel ship stopped with part of the run dir not yet acknowledged by the stream',
+  VMTEL_SHIPPER_FAILED: 'the shipper worker of vmtel run failed or exited; it is restarted, recording goes on',
+  VMTEL_ARCHIVE_BAD_CHUNK: 'vmtel archive received a message that is not a vmtel chunk (unknown subject, missing or wrong headers); it is skipped',
+  VMTEL_ARCHIVE_INCOMPLETE: 'vmtel archive --check found files missing or shorter than what the stream says was sent',
+  VMTEL_OUTPUT_UNWRITABLE: "`vmtel export`'s --out folder cannot be created or written, or is not empty",
+  VMTEL_QUERY_FAILED: "DuckDB refused the query given to `vmtel sql`; its message says why",
   VMTEL_INTERNAL: 'a bug in vmtel itself; the log file holds the stack',
 } as const;
 
@@ -75,6 +86,8 @@ const CONFIG_EXIT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'VMTEL_CONTROL_BAD_REQUEST',
   'VMTEL_CONTROL_UNKNOWN_OP',
   'VMTEL_CONTROL_LINE_TOO_LONG',
+  'VMTEL_OUTPUT_UNWRITABLE',
+  'VMTEL_QUERY_FAILED',
 ]);
 
 /** Which exit code each error code leads to when it ends the process. */

@@ -57,6 +57,9 @@ export function computeFigures(raw: RawResults): Figure[] {
     figure('start latency, guest_agent only', throughput.vmtel.map((r) => r.startLatencyMs ?? NaN), 0, 'ms', '≤ 300 ms', (m) => m <= 300, floorsOf(startFloors.one, '1 empty worker')),
     ...markFigures(raw.marks),
     figure('stop latency, 5 collectors idle', [...idle, ...idleBusyAgent].map((r) => r.stopLatencyMs), 1, 'ms', '≤ 100 ms', (m) => m <= 100),
+    figure('vmtel report, 1 h at 2,000 guest rows/s + 4 samplers (wall time)', raw.report.map((r) => r.reportS), 1, 's', '≤ 20 s', (m) => m <= 20,
+      ` (CPU ${median(raw.report.map((r) => r.reportCpuS)).toFixed(1)} s; wc -l of the same files: ${median(raw.report.map((r) => r.wcS)).toFixed(1)} s)`),
+    figure('vmtel report, the same: peak RSS', raw.report.map((r) => r.peakRssMib), 0, 'MiB', '≤ 300 MiB', (m) => m <= 300),
     {
       figure: 'correctness of every run: rows lost, duplicated or not byte-exact',
       measured: problems.length === 0 ? 'none' : problems.join('; '),

@@ -18,9 +18,9 @@ export interface FloodRun {
   startLatencyMs?: number;
 }
 
-/** A flood of `rows` rows flat out; `alongside` runs beside it once vmtel is connected. */
-export async function runVmtelFlood(rows: number, rowBytes: number, alongside?: (runDir: string) => Alongside): Promise<FloodRun> {
-  const run = await runGuestEpisode({ rows, rowBytes }, 120_000, alongside);
+/** A flood of `rows` rows flat out; `alongside` runs beside it once vmtel is connected; `moreYaml` is added to vmtel's config. */
+export async function runVmtelFlood(rows: number, rowBytes: number, { alongside, moreYaml = '' }: { alongside?: (runDir: string) => Alongside; moreYaml?: string } = {}): Promise<FloodRun> {
+  const run = await runGuestEpisode({ rows, rowBytes, moreYaml }, 120_000, alongside);
   const seconds = Number(run.lastRowOnDiskNs - BigInt(run.sent.first_send_ns ?? 0)) / 1e9;
   const problems = [...rowProblems(run.check, rows), ...run.besideProblems];
   if (run.sent.rows !== rows) problems.push(`the generator sent ${run.sent.rows} rows of ${rows}`);

@@ -25,6 +25,8 @@ export interface GuestLoad {
   rows: number;
   rowBytes: number;
   ratePerSec?: number;
+  /** Top-level YAML added to the episode's config (the fleet benchmark's `ship:`). */
+  moreYaml?: string;
 }
 
 /** Work done beside the flood (a marking client, say): started once vmtel is connected. */
@@ -38,8 +40,9 @@ export interface Alongside {
 export async function runGuestEpisode(load: GuestLoad, timeoutMs: number, alongside?: (runDir: string) => Alongside): Promise<GuestEpisode> {
   return withBenchDir(async (dir) => {
     const socketPath = join(dir, 'agent.sock');
-    const generator = await GeneratorProcess.start({ socketPath, ...load, close: true });
-    const vmtel = VmtelChild.start(dir, guestOnlyCollectors(socketPath, false));
+    const { moreYaml = '', ...rows } = load;
+    const generator = await GeneratorProcess.start({ socketPath, ...rows, close: true });
+    const vmtel = VmtelChild.start(dir, guestOnlyCollectors(socketPath, false), moreYaml);
     try {
       await generator.message('client', 10_000);
       const cpuAtGoMs = vmtel.cpuMs();

@@ -73,7 +73,7 @@ export interface MarkComparison {
 /** The flood with a marking client beside it. */
 export async function runMarkFlood(rows: number, rowBytes: number, marksPerSec: number): Promise<MarkFloodRun> {
   let client: ReturnType<typeof markingClient> | undefined;
-  const flood = await runVmtelFlood(rows, rowBytes, (runDir) => (client = markingClient(runDir, marksPerSec)));
+  const flood = await runVmtelFlood(rows, rowBytes, { alongside: (runDir) => (client = markingClient(runDir, marksPerSec)) });
   const sorted = Float64Array.from(client?.roundTripsMs ?? []).sort();
   if (sorted.length === 0) flood.problems.push('no mark was sent');
   return { ...flood, marks: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: percentile(sorted, 100) };

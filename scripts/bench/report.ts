@@ -28,12 +28,16 @@ export function writeResultsJson(path: string, results: Results): void {
 
 /** Replaces the figures section of the doc at `path` (creating the doc if it has none). */
 export function writeResultsSection(path: string, results: Results, resultsLink: string): void {
-  const section = `${BEGIN}\n${renderSection(results, resultsLink)}${END}`;
-  const doc = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${BEGIN}\n${END}\n`;
-  const begin = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (begin < 0 || end < begin) throw new Error(`${path} has no ${BEGIN} … ${END} section to fill`);
-  writeFileSync(path, doc.slice(0, begin) + section + doc.slice(end + END.length));
+  replaceMarkedSection(path, BEGIN, END, renderSection(results, resultsLink));
+}
+
+/** Replaces the text between the `begin` and `end` markers of the doc at `path` with `body`. */
+export function replaceMarkedSection(path: string, begin: string, end: string, body: string): void {
+  const doc = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${begin}\n${end}\n`;
+  const at = doc.indexOf(begin);
+  const endAt = doc.indexOf(end);
+  if (at < 0 || endAt < at) throw new Error(`${path} has no ${begin} … ${end} section to fill`);
+  writeFileSync(path, `${doc.slice(0, at)}${begin}\n${body}${end}${doc.slice(endAt + end.length)}`);
 }
 
 function renderSection(results: Results, resultsLink: string): string {

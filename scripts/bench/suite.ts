@@ -6,6 +6,7 @@ import type { StartFloors } from './start-floors';
 import { runIdle, type IdleRun } from './idle-run';
 import { runMarkComparison, type MarkComparison } from './mark-run';
 import { runNoNewline, type NoNewlineRun } from './no-newline-run';
+import { runReport, writeReportEpisode, type ReportRun } from './report-run';
 import { runSocatCopy } from './socat-copy';
 import { runStop, type StopRun } from './stop-run';
 
@@ -45,6 +46,8 @@ export interface RawResults {
   /** Spawn to the last of N empty workers running, in the two start floors (start-floors.ts). */
   startFloors: { five: FloorRun[]; one: FloorRun[] };
   marks: MarkComparison;
+  /** `vmtel report` on an hour at 2,000 guest rows/s (report-run.ts). */
+  report: ReportRun[];
 }
 
 export interface FloorRun {
@@ -79,8 +82,11 @@ async function interleaved<A, B>(runs: number, log: Log, [aWhat, a]: [string, ()
   return results;
 }
 
-/** Every scenario; `cRawReader` is the compiled raw-reader.c, `floors` the built start floors. */
-export async function runSuite(runs: number, idleRuns: number, cRawReader: string, floors: StartFloors, log: Log): Promise<RawResults> {
+/**
+ * Every scenario; `cRawReader` is the compiled raw-reader.c, `floors` the built start floors,
+ * `dir` a scratch folder (the report's episode, about 2 GB, is written there).
+ */
+export async function runSuite(runs: number, idleRuns: number, cRawReader: string, floors: StartFloors, log: Log, dir: string): Promise<RawResults> {
   const { rowBytes } = LOADS;
   const { alignmentRatePerSec: rate, alignmentSeconds: seconds } = LOADS;
   const [socat, vmtelFlood] = await interleaved(
@@ -116,6 +122,8 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
   );
   const marks = await runMarkComparison(runs, { rows: LOADS.markFloodRows, rowBytes, marksPerSec: LOADS.marksPerSec }, log);
   const idleBusyAgent = await repeat(idleRuns, 'idle episode, agent at 10 rows/s', log, () => runIdle(LOADS.idleWindowS, LOADS.busyAgentRowsPerSec));
+  const reportEpisode = writeReportEpisode(dir);
+  const report = await repeat(runs, 'report of an hour at 2,000 guest rows/s', log, () => runReport(reportEpisode));
   return {
     throughput: { socat, vmtel: vmtelFlood },
     alignment: { vmtel: vmtelAlignment, rawReader, cRawReader: cRawAlignment },
@@ -125,5 +133,6 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
     idleBusyAgent,
     startFloors: { five: floorsFive, one: floorsOne },
     marks,
+    report,
   };
 }

@@ -54,11 +54,14 @@ export class VmtelChild {
     }));
   }
 
-  /** Writes a config of `collectorsYaml` (the `collectors:` block's entries) and starts vmtel on it. */
-  static start(dir: string, collectorsYaml: string): VmtelChild {
+  /**
+   * Writes a config of `collectorsYaml` (the `collectors:` block's entries) and starts vmtel on
+   * it; `moreYaml` is appended as top-level keys (the fleet benchmark's `ship:`).
+   */
+  static start(dir: string, collectorsYaml: string, moreYaml = ''): VmtelChild {
     const configPath = join(dir, 'bench.yaml');
     const runDir = join(dir, 'run');
-    writeFileSync(configPath, `vm: bench\nepisode: bench\nrun_dir: run\nlog_level: warn\ncollectors:\n${collectorsYaml}`);
+    writeFileSync(configPath, `vm: bench\nepisode: bench\nrun_dir: run\nlog_level: warn\ncollectors:\n${collectorsYaml}${moreYaml}`);
     const spawnNs = process.hrtime.bigint();
     const child = spawn(process.execPath, [CLI, 'run', '--config', configPath, '--run-dir', runDir], { stdio: ['ignore', 'ignore', 'pipe'] });
     return new VmtelChild(runDir, spawnNs, child);

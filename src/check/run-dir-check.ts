@@ -6,7 +6,7 @@ import { accessSync, constants, mkdtempSync, rmdirSync, statSync } from 'node:fs
 import { dirname, join } from 'node:path';
 import type { EpisodeConfig } from '../config/episode-config';
 import { readManifest } from '../orchestrator/manifest';
-import { liveHolder } from '../summary/open-run-dir';
+import { liveHolder } from '../run-dir';
 import { fail, ok, type CheckResult } from './check-result';
 
 const SUBJECT = 'run_dir';

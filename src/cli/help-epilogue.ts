@@ -7,7 +7,9 @@ export const HELP_EPILOGUE = `Exit codes:
   ${EXIT_CODES.runtime}  a runtime failure, or a check that failed
   ${EXIT_CODES.config}  a bad config or bad arguments: nothing was started
   ${EXIT_CODES.doneUnderPm2}  done, under pm2 (run --done-exit-code ${EXIT_CODES.doneUnderPm2})
+  ${EXIT_CODES.runDirLost}  the run dir was removed or became read-only while recording (run)
   ${EXIT_CODES.notRecording}  nothing is recording in the run dir (mark, status, tap)
+  ${EXIT_CODES.verdictRejected}  an episode's verdict is at or past report --fail-on (report)
 
 Environment:
   \${NAME} in a config value takes the variable NAME; $$ is a literal $.

@@ -8,9 +8,14 @@ import { VMTEL_VERSION } from '../version';
 import { checkCommand } from './commands/check';
 import { initCommand } from './commands/init';
 import { markCommand } from './commands/mark';
+import { reportCommand } from './commands/report';
+import { archiveCommand } from './commands/archive';
+import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
+import { shipCommand } from './commands/ship';
 import { simCommand } from './commands/sim';
 import { statusCommand } from './commands/status';
+import { sqlCommand } from './commands/sql';
 import { summaryCommand } from './commands/summary';
 import { tapCommand } from './commands/tap';
 import { validateCommand } from './commands/validate';
@@ -25,9 +30,14 @@ const COMMANDS: ReadonlyArray<CommandModule<object, any>> = [
   validateCommand,
   initCommand,
   summaryCommand,
+  reportCommand,
+  exportCommand,
+  sqlCommand,
   statusCommand,
   markCommand,
   tapCommand,
+  shipCommand,
+  archiveCommand,
   simCommand,
 ];
 const COMPLETION_COMMAND = 'completion';

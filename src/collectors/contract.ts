@@ -97,6 +97,12 @@ export interface CollectorDefinition<S extends OptionSchema = OptionSchema> {
    * can be told from "not counted". Each is documented with the collector.
    */
   readonly stats?: readonly string[];
+  /**
+   * The row fields that are counters (cumulative: CPU time, bytes, packets), as flattened names
+   * (`a.b` for key b of object a) where `*` stands for any characters. `vmtel export` puts them on
+   * its grid as a rate per second; every other numeric field is a gauge (the bin's mean).
+   */
+  readonly counters?: readonly string[];
   run(ctx: CollectorContext<OptionsOf<S>>): Promise<CollectorOutcome>;
 }
 

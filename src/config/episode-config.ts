@@ -2,6 +2,7 @@
 // every default filled in and every path absolute. Nothing downstream reads YAML.
 import type { LogLevel } from '../collectors/contract';
 import type { Labels } from '../live/labels';
+import type { ShipConfig } from './ship-config';
 
 export interface RestartPolicy {
   /** Restarts allowed for one collector before it is given up; the count resets after a calm spell. */
@@ -50,6 +51,8 @@ export interface EpisodeConfig {
   restart: RestartPolicy;
   /** Every entry, enabled or not, in file order. */
   collectors: CollectorConfig[];
+  /** `ship:`; absent when the episode is recorded locally only. */
+  ship?: ShipConfig;
   /** The resolved config as YAML-ready data (snake_case keys, defaults filled), for printing and the manifest. */
   resolved: Record<string, unknown>;
 }

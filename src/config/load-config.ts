@@ -9,14 +9,17 @@ import type { LogLevel } from '../collectors/contract';
 import { VmtelError } from '../errors';
 import { checkKey, checkOptions, mappingAt, reportUnknownKeys, type MappingPlace } from './check-options';
 import { ConfigError } from './config-error';
+import type { OptionSchema, OptionsOf } from './option-spec';
 import { RESTART_SCHEMA, RUN_DIR_SPEC, TOP_LEVEL_SCHEMA } from './config-keys';
 import type { CollectorConfig, EpisodeConfig } from './episode-config';
 import { interpolateEnv, type Environment, type EnvOrigins } from './interpolate-env';
 import { parseYaml, type YamlDocument } from './key-lines';
 import { reportOutputClashes } from './output-files';
+import { REPORT_SCHEMA } from './report-keys';
 import { ProblemList } from './problem-list';
 import { resolveCollector, type CollectorBases } from './resolve-collector';
 import { checkLabels } from './check-labels';
+import { checkShip } from './ship-config';
 
 /** What the command line says beside the file; each wins over the file's key. */
 export interface ConfigOverrides {
@@ -27,7 +30,7 @@ export interface ConfigOverrides {
   env?: Environment;
 }
 
-const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'labels', 'restart', 'collectors'];
+const TOP_LEVEL_KEYS = [...Object.keys(TOP_LEVEL_SCHEMA), 'run_dir', 'labels', 'restart', 'report', 'collectors', 'ship'];
 
 /** The checked config of `configPath`; throws ConfigError listing every problem, or VMTEL_CONFIG_UNREADABLE. */
 export async function loadConfig(configPath: string, overrides: ConfigOverrides = {}): Promise<EpisodeConfig> {
@@ -53,7 +56,9 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
   const runDir = overrides.runDir === undefined ? (configured ?? runDirWithoutKey(configDir, settings)) : resolve(overrides.runDir);
   const labels = checkLabels(top['labels'], topPlace);
   const restart = checkRestart(top['restart'], topPlace);
+  const report = checkSection(top['report'], 'report', REPORT_SCHEMA, 'a mapping of report thresholds', topPlace);
   const collectors = await resolveCollectors(top, { problems, configDir, runDir, flushMs: settings.flush_ms, origins });
+  const ship = Object.hasOwn(top, 'ship') ? checkShip(top['ship'], topPlace) : undefined;
   reportOutputClashes(collectors.configs, runDir, problems);
   problems.throwIfAny();
 
@@ -77,6 +82,7 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       resetAfterMs: restart.reset_after_ms,
     },
     collectors: collectors.configs,
+    ...(ship === undefined ? {} : { ship: ship.config }),
     resolved: {
       vm: settings.vm,
       episode: settings.episode,
@@ -89,7 +95,9 @@ export async function loadConfig(configPath: string, overrides: ConfigOverrides 
       file_mode: settings.file_mode,
       dir_mode: settings.dir_mode,
       restart,
+      report,
       collectors: collectors.resolved,
+      ...(ship === undefined ? {} : { ship: ship.resolved }),
     },
   };
 }
@@ -129,11 +137,17 @@ export function defaultRunDir(configDir: string, vm: string, episode: string): s
   return resolve(configDir, 'runs', vm, episode);
 }
 
+// A top-level section checked against its schema: an absent or bare key is all defaults.
+function checkSection<S extends OptionSchema>(value: unknown, key: string, schema: S, what: string, topPlace: MappingPlace): OptionsOf<S> {
+  const place = { ...topPlace, at: [key] };
+  const mapping = mappingAt(value ?? null, what, place.at, place.problems) ?? {};
+  reportUnknownKeys(mapping, Object.keys(schema), place);
+  return checkOptions(mapping, schema, place);
+}
+
 function checkRestart(value: unknown, topPlace: MappingPlace) {
   const place = { ...topPlace, at: ['restart'] };
-  const mapping = mappingAt(value ?? null, 'a mapping of restart settings', place.at, place.problems) ?? {};
-  reportUnknownKeys(mapping, Object.keys(RESTART_SCHEMA), place);
-  const restart = checkOptions(mapping, RESTART_SCHEMA, place);
+  const restart = checkSection(value, 'restart', RESTART_SCHEMA, 'a mapping of restart settings', topPlace);
   if (restart.initial_delay_ms > restart.max_delay_ms) {
     place.problems.add(['restart', 'initial_delay_ms'], `expected at most max_delay_ms (${restart.max_delay_ms}), got ${restart.initial_delay_ms}`);
   }

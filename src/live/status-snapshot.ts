@@ -4,6 +4,7 @@
 // (episode-control.ts).
 import type { EpisodeConfig } from '../config/episode-config';
 import type { ControlBlock } from '../control/control-block';
+import { shipLag } from '../fleet/ship-lag';
 import type { CollectorSupervisor } from '../orchestrator/collector-supervisor';
 import type { ControlCounts } from './control-server';
 import type { Marker, MarkerBook } from './marker-book';
@@ -62,6 +63,8 @@ export function statusSnapshot(sources: StatusSources): Record<string, unknown> 
     last_marker: markerFields(markers.last, nowNs),
     phase: markerFields(markers.phase, nowNs),
     control: { clients: sources.clients, ...sources.controlCounts },
+    // With `ship:`: what the stream has not acknowledged yet (docs/fleet.md).
+    ship: shipLag(config, nowNs),
   };
 }
 

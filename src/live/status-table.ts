@@ -14,6 +14,8 @@ export function liveStatusTable(status: Record<string, unknown>): string {
     `${String(status['vm'])} / ${String(status['episode'])}  ${String(status['state'])}  age ${duration(status['episode_age_s'] as number)}`,
     `phase ${phase === null ? '-' : `${phase.name} (${duration(phase.age_s)})`}  markers ${String(status['markers'])}${labels.length === 0 ? '' : `  labels ${labels.join(' ')}`}`,
   ];
+  const ship = status['ship'] as { lag_bytes: number; lag_s: number | null } | null;
+  if (ship !== null) head.push(`ship lag ${ship.lag_bytes} bytes${ship.lag_s === null ? '' : `, ${duration(ship.lag_s)}`}`);
   const collectors = Object.entries(status['collectors'] as Record<string, Record<string, unknown>>).map(([name, c]) => [
     name,
     String(c['state']),

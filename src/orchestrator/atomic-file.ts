@@ -17,7 +17,7 @@ export interface AtomicWriteOptions {
 }
 
 /** Replaces `path` with `contents` at once; throws (and leaves no temp file) if it cannot. */
-export function writeFileAtomic(path: string, contents: string, { durable = true, fileMode = DEFAULT_FILE_MODE }: AtomicWriteOptions = {}): void {
+export function writeFileAtomic(path: string, contents: string | Uint8Array, { durable = true, fileMode = DEFAULT_FILE_MODE }: AtomicWriteOptions = {}): void {
   const tempPath = `${path}.${randomBytes(8).toString('hex')}.tmp`;
   const { fd } = openOwnFile(tempPath, 'create', fileMode);
   try {

@@ -8,6 +8,7 @@ import { runDirErrorOf } from '../config/run-dir-check';
 import { STOP_STATE } from '../control/control-block';
 import type { Logger } from '../log/logger';
 import { EpisodeControl } from '../live/episode-control';
+import { drainShipper, episodeShipper } from '../fleet/episode-shipper';
 import { EVENTS_FILE } from '../run-dir-files';
 import { countsWithFile, emptyCounts } from './collector-counts';
 import { CollectorSupervisor, countFields } from './collector-supervisor';
@@ -114,6 +115,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
 
   recordStart(events, logger, config, start, manifest.orchestrator_restarts);
   const stopWallAnchors = recordWallAnchors(events, start.wallAnchor);
+  const shipper = episodeShipper(config, events, logger);
 
   const shared = new Map<string, unknown>();
   const notYetStarted = new Set(config.collectors.filter((c) => c.enabled).map((c) => c.name));
@@ -124,6 +126,8 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
     const call = onStarted;
     onStarted = undefined;
     call?.();
+    // The shipper's thread boots once the collectors' have: it must not slow their start.
+    if (shipper !== null && !shipper.started) shipper.start();
   };
   const hooks = {
     control,
@@ -244,6 +248,7 @@ export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions)
   });
   manifestKeeper.write(manifest);
   events.close();
+  if (shipper !== null) await drainShipper(shipper, config, manifest, () => manifestKeeper.write(manifest));
   lock.release();
   return {
     reason: stopReason ?? 'unknown',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { CollectorCounts } from '../collectors/contract';
 import type { ControlCounts } from '../live/control-server';
 import type { Labels } from '../live/labels';
+import type { ShipRecord } from '../fleet/shipper-supervisor';
 import { MANIFEST_FILE } from '../run-dir-files';
 import { parseExactJson } from '../sink/exact-json';
 import { toJson } from '../sink/json-line';
@@ -71,6 +72,8 @@ export interface Manifest {
   /** The control socket's requests, rejected inputs by reason and markers (docs/control.md). */
   control: (ControlCounts & { markers: number }) | null;
   torn_lines: Array<{ file: string; torn_bytes: number; torn_path: string }>;
+  /** With `ship:`, once the episode stopped: what the stop's drain shipped (docs/fleet.md). */
+  ship?: ShipRecord;
 }
 
 /** Writes the manifest whole; `durable: false` leaves out the fsync (see atomic-file.ts). */

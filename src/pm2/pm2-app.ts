@@ -65,7 +65,7 @@ export function pm2App(summary: VmSummary, repoDir: string): Pm2App {
     // final; 1 and a death by signal (which pm2 reports as 0) are worth a retry. 0 cannot mean
     // "finished" here: see EXIT_CODES.
     stop_exit_codes: [EXIT_CODES.doneUnderPm2, EXIT_CODES.config, EXIT_CODES.runDirLost],
-    kill_timeout: summary.stopGraceMs + STOP_MARGIN_MS,
+    kill_timeout: summary.stopGraceMs + summary.shipDrainMs + STOP_MARGIN_MS,
     exp_backoff_restart_delay: RESTART_BACKOFF_MS,
     min_uptime: MIN_UPTIME_MS,
     max_restarts: MAX_RESTARTS,

@@ -12,6 +12,7 @@ import { parseYaml, type YamlDocument } from '../config/key-lines';
 import { defaultRunDir } from '../config/load-config';
 import type { OptionSpec } from '../config/option-spec';
 import { ProblemList } from '../config/problem-list';
+import { SHIP_NATS_SCHEMA } from '../config/ship-keys';
 
 export interface VmSummary {
   /** Absolute path of the YAML file. */
@@ -23,11 +24,13 @@ export interface VmSummary {
   /** The episode's run dir as `vmtel run` will compute it, or null when the file cannot tell. */
   runDir: string | null;
   stopGraceMs: number;
+  /** With `ship:`, how long the stop's drain may take (drain_timeout_s); 0 without it. */
+  shipDrainMs: number;
 }
 
 /** The summary of `configPath` (absolute); never throws for a broken or missing file. */
 export function readVmSummary(configPath: string, env: Environment): VmSummary {
-  const unknown: VmSummary = { configPath, vm: null, vmLine: null, runDir: null, stopGraceMs: TOP_LEVEL_SCHEMA.stop_grace_ms.default };
+  const unknown: VmSummary = { configPath, vm: null, vmLine: null, runDir: null, stopGraceMs: TOP_LEVEL_SCHEMA.stop_grace_ms.default, shipDrainMs: 0 };
   const document = parseFile(configPath);
   if (document === null) return unknown;
   const problems = new ProblemList(configPath, document.lines);
@@ -56,7 +59,18 @@ export function readVmSummary(configPath: string, env: Environment): VmSummary {
     // An unset ${NAME} leaves a path vmtel will refuse; pm2's own log folder serves then.
     runDir: problems.toError().problems.length > 0 ? null : (runDir ?? null),
     stopGraceMs: (valid(TOP_LEVEL_SCHEMA.stop_grace_ms, 'stop_grace_ms') as number | undefined) ?? unknown.stopGraceMs,
+    shipDrainMs: shipDrainMs(top['ship'], origins, bases),
   };
+}
+
+// A stop with `ship:` drains for up to drain_timeout_s after the workers stopped: pm2 must not
+// kill vmtel in the middle of it (what is left would still ship later, but unrecorded).
+function shipDrainMs(ship: unknown, origins: EnvOrigins, bases: { configDir: string; runDir: string }): number {
+  if (ship === undefined) return 0;
+  const nats = isMapping(ship) ? ship['nats'] : undefined;
+  const spec = SHIP_NATS_SCHEMA.drain_timeout_s;
+  const checked = isMapping(nats) && Object.hasOwn(nats, 'drain_timeout_s') ? checkInterpolated(spec, nats['drain_timeout_s'], origins.get('ship.nats.drain_timeout_s'), bases) : null;
+  return (checked?.ok === true ? (checked.value as number) : spec.default) * 1000;
 }
 
 function parseFile(configPath: string): YamlDocument | null {

@@ -7,7 +7,7 @@ import type { CollectorRecord } from '../orchestrator/manifest';
 import { EVENTS_FILE, LOG_FILE, MANIFEST_FILE } from '../run-dir-files';
 import { countLines } from '../sink/count-lines';
 import { countEvents, readEventsFile } from './events-file';
-import { liveHolder, openRunDir } from './open-run-dir';
+import { liveHolder, openRunDir } from '../run-dir';
 import { gapsBetween, processParts } from './process-parts';
 
 export interface SourceSummary {
@@ -45,7 +45,7 @@ export interface EpisodeSummary {
 
 /** The summary of the episode in `runDir`; throws VMTEL_NOT_A_RUN_DIR when it is none. */
 export function summarizeEpisode(runDir: string, nowWallNs = Date.now() * 1e6): EpisodeSummary {
-  const manifest = openRunDir(runDir);
+  const { manifest } = openRunDir(runDir);
   const recordedRunDir = typeof manifest.config['run_dir'] === 'string' ? manifest.config['run_dir'] : runDir;
   const locate = (output: string): { shown: string; path: string } => {
     const inside = relative(recordedRunDir, output);

@@ -61,7 +61,10 @@ test('sources that are not there: waiting lines with a diagnosis that fits, a lo
   assert.match(qemu.find((line) => line.includes('waiting for'))!, /waiting for QEMU's pid file for 1 s: .*qemu\.pid holds "garbage", which is not a pid/);
   assert.match(qemu.find((line) => line.includes('gave up'))!, /warn \[qemu_process\] qemu_process: gave up after 5\.5 s: .*qemu\.pid holds "garbage"/);
 
-  assert.match(lines.filter((line) => line.includes('[orchestrator]')).at(-1)!, /warn \[orchestrator\] no source recorded a single row: see the waiting and give-up lines above, or run vmtel check --config FILE$/);
+  // The last two lines of the episode: the pointer to the lines above, then the report's verdict.
+  const [noRows, verdict] = lines.filter((line) => line.includes('[orchestrator]')).slice(-2);
+  assert.match(noRows!, /warn \[orchestrator\] no source recorded a single row: see the waiting and give-up lines above, or run vmtel check --config FILE$/);
+  assert.match(verdict!, /warn \[orchestrator\] verdict unusable: guest_agent recorded no rows/);
   const events = readJsonl(join(runDir, 'events.jsonl')).map((e) => e['event']);
   for (const event of ['guest_agent_connect_failed', 'qmp_connect_failed', 'qemu_process_pidfile_timeout']) assert.ok(events.includes(event), event);
 });

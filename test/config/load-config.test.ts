@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { load } from 'js-yaml';
 import { builtInKind } from '../../src/collectors/registry';
+import { REPORT_SCHEMA } from '../../src/config/report-keys';
 import { loadConfig } from '../../src/config/load-config';
 import { renderResolvedYaml } from '../../src/config/resolved-yaml';
 import { VmtelError } from '../../src/errors';
@@ -64,6 +65,7 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
       file_mode: '0640',
       dir_mode: '0750',
       restart: { max_restarts: 5, initial_delay_ms: 500, max_delay_ms: 30000, reset_after_ms: 60000 },
+      report: Object.fromEntries(Object.entries(REPORT_SCHEMA).map(([key, spec]) => [key, spec.default])),
       collectors: {
         guest_agent: {
           kind: 'guest_agent',

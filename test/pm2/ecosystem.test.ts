@@ -61,6 +61,17 @@ test('kill_timeout follows stop_grace_ms; run_dir is read with ${NAME} from the 
   assert.equal(app?.error_file, '/data/x/b/pm2-error.log');
 });
 
+test('with ship:, kill_timeout leaves room for the drain (drain_timeout_s, 30 s by default)', (t) => {
+  const dir = tempDir(t);
+  writeYaml(dir, 's.yaml', `vm: s1\nepisode: ep1\nstop_grace_ms: 1000\n${COLLECTORS}ship:\n  nats:\n    servers: [nats://a:4222]\n    drain_timeout_s: 7\n`);
+  writeYaml(dir, 'd.yaml', `vm: s2\nepisode: ep1\nstop_grace_ms: 1000\n${COLLECTORS}ship:\n  nats:\n    servers: [nats://a:4222]\n`);
+  const apps = ecosystemApps({ env: { VMTEL_CONFIG_DIR: dir }, cwd: '/', repoDir: REPO_DIR });
+  assert.deepEqual(apps.map((app) => [app.name, app.kill_timeout]), [
+    ['vmtel-s2', 1000 + 30_000 + 2000],
+    ['vmtel-s1', 1000 + 7000 + 2000],
+  ]);
+});
+
 test('VMTEL_CONFIG_DIR gives an app per YAML file, in name order; other files are ignored', (t) => {
   const dir = tempDir(t);
   mkdirSync(join(dir, 'vms'));

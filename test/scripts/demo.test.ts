@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readJsonl } from '../helpers/jsonl';
@@ -34,4 +35,8 @@ test('the demo records all five sources from the simulated VM and prints their s
   assert.deepEqual(qmpEvents, ['STOP', 'RESUME']);
   assert.match(stdout, /guest_agent_stalled 1/);
   assert.match(stdout, /^ {2}qmp_event 2 \(STOP 1, RESUME 1\)$/m, 'the summary names the QMP events');
+  // It ends with the report, whose verdict names the scripted faults with their causes.
+  assert.match(stdout, /demo-vm\/demo: verdict warning: .*guest_agent/);
+  assert.ok(stdout.trimEnd().endsWith(`report: ${join(runDir, 'report.html')} (open it in a browser)`), stdout);
+  assert.match(readFileSync(join(runDir, 'report.html'), 'utf8'), /VM paused by QMP STOP/);
 });

@@ -9,6 +9,8 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readManifest } from '../../src/orchestrator/manifest';
+import { episodeReport } from '../../src/report/episode-report';
+import { verdictLine } from '../../src/report/verdict-line';
 import { parseExactJson, type ExactJson } from '../../src/sink/exact-json';
 import { readLines } from '../helpers/jsonl';
 import { tempDir } from '../helpers/temp-dir';
@@ -184,7 +186,7 @@ test('vmtel run with all five collectors on the real VM: pause, resume and power
   assert.equal(vcpus.length, 1, 'one vCPU');
   const vcpuCpuMs = exactRows(file('telemetry-qemu_process.jsonl'))
     .filter((r) => r['vcpu_source'] === 'qmp')
-    .map((r) => (r['threads'] as Row[]).find((thread) => thread['tid'] === vcpus[0]!.tid && thread['vcpu'] === vcpus[0]!.cpu))
+    .map((r) => (r['threads'] as Row[]).find((thread) => thread['thread_id'] === vcpus[0]!.tid && thread['vcpu_index'] === vcpus[0]!.cpu))
     .map((thread) => Number(thread?.['utime_ms']) + Number(thread?.['stime_ms']));
   assert.ok(vcpuCpuMs.length > 0 && vcpuCpuMs.every(Number.isFinite), 'every qmp-matched qemu_process row has the vCPU thread');
   assert.ok(vcpuCpuMs.at(-1)! > vcpuCpuMs[0]!, 'the vCPU thread used CPU time');
@@ -202,7 +204,22 @@ test('vmtel run with all five collectors on the real VM: pause, resume and power
     assert.ok(guestSent > 0 && sentByGuest(last) >= guestSent, `tap received ${sentByGuest(last)} packets, the guest sent ${guestSent}`);
     assert.equal(Number(last['rx_dropped']), 0, 'no packet of the guest dropped on the tap');
   }
+
+  await assertReportOk(runDir, t);
 });
+
+// The report on this episode: ok, with QEMU's events on its timeline, and the guest's gaps (its
+// boot, the pause when it outlasts three rows, the power-off) each put down to the VM.
+async function assertReportOk(runDir: string, t: { diagnostic(message: string): void }): Promise<void> {
+  const report = await episodeReport(runDir);
+  const drift = report.guestClock?.drift;
+  const driftText = drift?.ppm == null ? `not measurable (${drift?.points ?? 0} windows fitted)` : `${drift.ppm.toFixed(2)} ± ${drift.sePpm?.toFixed(2) ?? 'n/a'} ppm`;
+  t.diagnostic(`report: ${verdictLine(report.verdict)}; drift ${driftText}, delivery delay p99 ${report.guestClock?.residualMs.p99?.toFixed(2)} ms`);
+  assert.equal(report.verdict.level, 'ok', JSON.stringify(report.verdict.reasons));
+  for (const name of ['STOP', 'RESUME', 'POWERDOWN', 'SHUTDOWN']) assert.ok(report.qmpEvents.some((e) => e.name === name), `${name} on the report's timeline`);
+  const guest = report.sources.find((s) => s.name === 'guest_agent')!;
+  assert.ok(guest.gaps.every((g) => g.excused && g.causes.length > 0), `every guest gap has its cause in the VM: ${JSON.stringify(guest.gaps)}`);
+}
 
 function status(qmpRow: Row): ExactJson | undefined {
   return ((qmpRow['results'] as Row | undefined)?.['query-status'] as Row | undefined)?.['status'];

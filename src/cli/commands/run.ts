@@ -10,6 +10,7 @@ import { createNewRunDir } from '../../orchestrator/new-run-dir';
 import { RUN_DIR_LOST } from '../../orchestrator/write-fault-events';
 import { LOG_LEVELS } from '../../collectors/contract';
 import { withConfigOption } from '../common-args';
+import type { Logger } from '../../log/logger';
 
 // Node's timers hold at most 2^31 - 1 ms; a longer --duration would fire at once (Node warns
 // "Timeout duration was set to 1") and end the episode after a millisecond. About 24.8 days.
@@ -103,6 +104,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       if (Object.values(summary.collectors).every((c) => c.rows === 0)) {
         logger.warn('no source recorded a single row: see the waiting and give-up lines above, or run vmtel check --config FILE');
       }
+      await logVerdict(logger, config.runDir);
       process.exitCode = argv['done-exit-code'];
     } catch (err) {
       // The stack goes to the log file only (debug is below the terminal's level unless asked).
@@ -113,3 +115,21 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
   },
 };
+
+// pm2 gives a stopping vmtel stop_grace_ms + 2 s before SIGKILL (docs/pm2.md). The report reads
+// about 270 MiB of rows a second on the 2-core development VM (docs/benchmarks.md): a quarter of
+// that keeps the verdict well inside the margin; a larger episode is left to `vmtel report`.
+const VERDICT_AT_STOP_MAX_BYTES = 64 * 2 ** 20;
+
+// The episode's verdict, read back from what is on disk. A report that cannot be made is said in
+// the log; it never turns a recorded episode into a failed run.
+async function logVerdict(logger: Logger, runDir: string): Promise<void> {
+  try {
+    const { runDirVerdictLine } = await import('../../report/verdict-line.js');
+    const line = await runDirVerdictLine(runDir, VERDICT_AT_STOP_MAX_BYTES);
+    if (line.startsWith('verdict ok')) logger.info(line);
+    else logger.warn(line);
+  } catch (err) {
+    logger.warn(`no verdict: the report failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

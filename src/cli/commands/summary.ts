@@ -28,8 +28,16 @@ export const summaryCommand: CommandModule<object, SummaryArgs> = {
     // Loaded here, not at the top: `vmtel run` loads this file too and must start fast.
     const { summarizeEpisode } = await import('../../summary/episode-summary.js');
     const { renderSummary } = await import('../../report/run-dir-summary.js');
-    const summary = summarizeEpisode((argv.dir ?? argv['run-dir'])!);
-    process.stdout.write(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
+    const runDir = (argv.dir ?? argv['run-dir'])!;
+    const summary = summarizeEpisode(runDir);
+    if (argv.json) {
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(renderSummary(summary));
+    // The verdict of `vmtel report`, on a line of its own.
+    const { runDirVerdictLine } = await import('../../report/verdict-line.js');
+    process.stdout.write(`${await runDirVerdictLine(runDir)}\n`);
     process.exitCode = EXIT_CODES.ok;
   },
 };

@@ -15,6 +15,9 @@ export function createHostCollector(procRoot = '/proc') {
     options: { interval_ms: intervalOption(1000) },
     defaultAvailableInDeployment: false,
     stats: TICKER_STATS,
+    // CPU time per state, forks, context switches and stall time only grow; memory, load and the
+    // pressure averages are gauges.
+    counters: ['cpu.*_ms', 'context_switches', 'forks', 'pressure.*.total_us'],
     run(ctx) {
       const sampler = new HostSampler(procRoot, (reason) => ctx.emit('host_pressure_unavailable', { reason }));
       return sampleEveryTick(ctx, ctx.options.interval_ms, () => ({ fields: sampler.sample() }), sampler);

@@ -27,6 +27,8 @@ export function createNetCollector(sysClassNet = '/sys/class/net') {
     },
     defaultAvailableInDeployment: false,
     stats: TICKER_STATS,
+    // Every file of statistics/ is a counter the kernel only increments.
+    counters: ['rx_*', 'tx_*', 'collisions', 'multicast'],
     run(ctx) {
       const iface = ctx.options.interface;
       const sampler = new InterfaceSampler(sysClassNet, iface, (change) =>

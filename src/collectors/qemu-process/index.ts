@@ -53,6 +53,8 @@ export function createQemuProcessCollector(procRoot = '/proc') {
     options,
     defaultAvailableInDeployment: false,
     stats: TICKER_STATS,
+    // CPU time, faults, context switches and /proc/PID/io only grow; memory and states are gauges.
+    counters: ['utime_ms', 'stime_ms', 'minflt', 'majflt', 'main_thread_*_ctxt_switches', 'io.*'],
     run: (ctx) => watchQemuProcess(ctx, procRoot),
   });
 }

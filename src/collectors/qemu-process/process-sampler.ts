@@ -125,12 +125,12 @@ export class ProcessSampler {
     return {
       vcpu_source: vcpus.source,
       threads: stats.map(({ tid, stat }) => ({
-        tid,
+        thread_id: tid,
         comm: stat.comm,
         state: stat.state,
         processor: stat.processor,
         ...this.threadDeltas.withDeltas({ utime_ms: stat.utime_ms, stime_ms: stat.stime_ms }, String(tid)),
-        vcpu: vcpus.byTid.get(tid) ?? null,
+        vcpu_index: vcpus.byTid.get(tid) ?? null,
       })),
     };
   }

@@ -34,7 +34,7 @@ test('samples the real /proc: per-CPU times with deltas, memory, load and pressu
   assert.equal(third['cpu']['user_ms'], first['cpu']['user_ms'] + sumDeltas(rows.slice(1, 3), 'user_ms_delta'));
   assert.equal(third['cpus'].length, cpus().length);
   assert.deepEqual(third['cpus'].map((cpu: Row) => cpu['cpu']), cpus().map((_, i) => i));
-  assert.equal(third['meminfo']['MemTotal_kB'], totalmem() / 1024);
+  assert.equal(third['meminfo']['MemTotal_bytes'], totalmem());
   assert.equal(typeof third['loadavg']['load1'], 'number');
   assert.equal(third['tick'], third['missed_before'] + second['tick'] + 1);
   if (existsSync('/proc/pressure/cpu')) {
@@ -77,7 +77,7 @@ test('without pressure files: one event, every other field still sampled, deltas
   assert.equal(changed['procs_running'], 3);
   assert.deepEqual(changed['loadavg'], { load1: 0.5, load5: 0.25, load15: 0.1, runnable: 2, entities: 300 });
   const rows = readJsonl(host.outputPath) as Row[];
-  assert.ok(rows.every((row) => row['pressure'] === null && typeof row['meminfo']['MemTotal_kB'] === 'number'));
+  assert.ok(rows.every((row) => row['pressure'] === null && typeof row['meminfo']['MemTotal_bytes'] === 'number'));
   const events = host.events('host_pressure_unavailable');
   assert.equal(events.length, 1);
   assert.deepEqual(events[0]?.fields, { reason: 'pressure/cpu: ENOENT' });

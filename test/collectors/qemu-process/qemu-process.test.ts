@@ -69,14 +69,14 @@ test('waits for a late pid file, samples process and threads, marks qmp vCPUs, e
   assert.equal(row['pid'], child.pid);
   assert.equal(row['source'], 'qemu_process');
   assert.equal(typeof row['stime_ms'], 'number');
-  assert.ok(row['memory']['VmRSS_kB'] > 0);
-  assert.ok(row['memory']['VmHWM_kB'] >= row['memory']['VmRSS_kB']);
+  assert.ok(row['memory']['VmRSS_bytes'] > 0);
+  assert.ok(row['memory']['VmHWM_bytes'] >= row['memory']['VmRSS_bytes']);
   assert.equal(typeof row['main_thread_voluntary_ctxt_switches_delta'], 'number');
   assert.equal(typeof row['io']['rchar'], 'number');
   const threads = row['threads'] as Row[];
   assert.ok(threads.length >= 2);
-  assert.deepEqual(threads.filter((thread) => thread['vcpu'] !== null).map((thread) => [thread['tid'], thread['vcpu']]), [[vcpuTid, 1]]);
-  const main = threads.find((thread) => thread['tid'] === child.pid);
+  assert.deepEqual(threads.filter((thread) => thread['vcpu_index'] !== null).map((thread) => [thread['thread_id'], thread['vcpu_index']]), [[vcpuTid, 1]]);
+  const main = threads.find((thread) => thread['thread_id'] === child.pid);
   // A thread's comm is its executable's name cut to 15 characters until it renames itself.
   assert.equal(main?.['comm'], basename(process.execPath).slice(0, 15));
   assert.equal(typeof main?.['utime_ms_delta'], 'number');
@@ -108,9 +108,9 @@ test('without a usable qmp topic, vCPU threads are found by their names', async 
   await qemu.stop();
 
   assert.equal(row['vcpu_source'], 'thread_name');
-  const vcpus = (row['threads'] as Row[]).filter((thread) => thread['vcpu'] !== null);
-  assert.deepEqual(vcpus.map((thread) => [thread['comm'], thread['vcpu']]), [['CPU 0/KVM', 0], ['CPU 1/KVM', 1]]);
-  assert.equal(vcpus[0]?.['tid'], child.pid);
+  const vcpus = (row['threads'] as Row[]).filter((thread) => thread['vcpu_index'] !== null);
+  assert.deepEqual(vcpus.map((thread) => [thread['comm'], thread['vcpu_index']]), [['CPU 0/KVM', 0], ['CPU 1/KVM', 1]]);
+  assert.equal(vcpus[0]?.['thread_id'], child.pid);
   assert.deepEqual(qemu.events().map((e) => e.event), ['qemu_process_found']);
   assert.equal(qemu.outcome()?.type, 'stopped');
 });
@@ -150,9 +150,9 @@ test('a tree without /proc/PID/io: one event, rows go on; a new start time under
   assert.equal(later['utime_ms_delta'], 300);
   assert.equal(later['io'], null);
   assert.equal(later['threads'][0]['comm'], 'qemu) S (evil');
-  assert.equal(later['threads'][0]['vcpu'], null);
+  assert.equal(later['threads'][0]['vcpu_index'], null);
   assert.equal(later['num_threads'], 1);
-  assert.deepEqual(later['memory'], { VmRSS_kB: 2048, VmHWM_kB: 4096 });
+  assert.deepEqual(later['memory'], { VmRSS_bytes: 2048 * 1024, VmHWM_bytes: 4096 * 1024 });
   assert.equal(later['main_thread_voluntary_ctxt_switches'], 7);
   assert.deepEqual(
     qemu.events().map((e) => [e.event, e.fields]),

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { readLines } from '../helpers/jsonl';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openDb } from '../../src/export/duckdb';
+import { exportDataset } from '../../src/export/export-dataset';
+import { tempDir } from '../helpers/temp-dir';
+import { NEAR_2_64 } from './two-episodes';
+import { writeSyntheticEpisode } from './synthetic-episode';
+
+// DuckDB guesses types from its first 20,480 rows: everything after that must still be exact.
+const ROWS = 30_000;
+
+test('a key or a wider value that first appears after the sampled rows is exported, exact', async (t) => {
+  const dir = tempDir(t);
+  const rows = Array.from({ length: ROWS }, (_, i) => ({ t_mono_ns: BigInt(i) * 1_000_000n, seq: i, count: i as number | bigint }));
+  rows[25_000] = { ...rows[25_000]!, count: NEAR_2_64 };
+  const late = { ...rows[28_000]!, late_key: 'only here', nested: { deep: -7 } };
+  rows[28_000] = late;
+  const runDir = writeSyntheticEpisode(join(dir, 'ep'), { vm: 'vm1', episode: 'ep', durationS: 30, sources: [{ name: 'guest_agent', kind: 'guest_agent', deployable: true, rows }] });
+  const out = join(dir, 'out');
+  await exportDataset({ runDirs: [runDir], outDir: out, format: 'parquet', gridText: '1s', gridNs: 1_000_000_000n, deployableOnly: false });
+  const db = await openDb({ threads: 1 });
+  t.after(() => db.close());
+  const file = `read_parquet('${join(out, 'rows', 'guest_agent.parquet')}')`;
+  const [counts] = await db.rows(`SELECT count(*)::INTEGER AS n, count(late_key)::INTEGER AS late FROM ${file}`);
+  assert.deepEqual(counts, { n: readLines(join(runDir, 'telemetry-guest_agent.jsonl')).length, late: 1 });
+  const [big] = await db.rows(`SELECT count::VARCHAR AS count, typeof(count) AS type FROM ${file} WHERE seq = 25000`);
+  assert.deepEqual(big, { count: String(NEAR_2_64), type: 'UBIGINT' });
+  const [lateRow] = await db.rows(`SELECT late_key, "nested.deep"::INTEGER AS deep FROM ${file} WHERE seq = 28000`);
+  assert.deepEqual(lateRow, { late_key: 'only here', deep: -7 });
+});
