@@ -14,4 +14,9 @@ export const BUNDLE_OPTIONS = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+  // yargs 18 and yargs-parser are ES modules that call createRequire(import.meta.url) when they
+  // load; a CommonJS bundle has no import.meta, so it is defined as the bundle's own file URL.
+  // The banner comes before the bundle's "use strict", so it restates it: the whole file stays strict.
+  banner: { js: '"use strict";var __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__bundleFileUrl' },
 } satisfies BuildOptions;

@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<void> {
       // yargs reports its own complaints (unknown option, failed check) with a message; errors
       // thrown by a command's handler arrive as `err` alone and keep their code.
       if (err instanceof VmtelError || (err !== undefined && message === null)) throw err;
-      // getOptions() (public in yargs 17, missing from its types) holds the options of the
+      // getOptions() (public in yargs 17 and 18, missing from their types) holds the options of the
       // command being parsed when yargs failed.
       const optionNames = Object.keys((cli as unknown as { getOptions(): { key: object } }).getOptions().key);
       throw usageError(message ?? err?.message ?? 'bad arguments', { argv, optionNames, commandNames: COMMAND_NAMES });

@@ -118,11 +118,11 @@ function parseDocument(text: string, configPath: string): YamlDocument {
     return parseYaml(text);
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
-    const { line, column } = err.mark;
-    // js-yaml counts from 0; editors count from 1.
-    throw new ConfigError([
-      { file: configPath, line: line + 1, keyPath: '', message: `YAML syntax error at column ${column + 1}: ${err.reason}` },
-    ]);
+    // js-yaml counts from 0; editors count from 1. A problem of the whole stream (two documents)
+    // has no mark.
+    const { mark } = err;
+    const message = mark === undefined ? `YAML syntax error: ${err.reason}` : `YAML syntax error at column ${mark.column + 1}: ${err.reason}`;
+    throw new ConfigError([{ file: configPath, line: mark === undefined ? null : mark.line + 1, keyPath: '', message }]);
   }
 }
 

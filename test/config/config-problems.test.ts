@@ -21,7 +21,12 @@ const cases: Case[] = [
   {
     name: 'a YAML syntax error, with line and column',
     yaml: 'vm: [vm1\nepisode: e1\n',
-    problems: ['vm1.yaml:2: YAML syntax error at column 1: missed comma between flow collection entries'],
+    problems: ['vm1.yaml:2: YAML syntax error at column 1: deficient indentation'],
+  },
+  {
+    name: 'two documents in one file: the stream is wrong, not a line',
+    yaml: `${HEAD}collectors:\n  host:\n---\nvm: vm2\n`,
+    problems: ['vm1.yaml: YAML syntax error: expected a single document in the stream, but found more'],
   },
   {
     name: 'a key given twice, a syntax error on the second',

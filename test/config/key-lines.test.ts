@@ -1,4 +1,4 @@
-// The line of every key as a user counts lines, rebuilt from js-yaml's open/close events: block
+// The line of every key as a user counts lines, read from js-yaml's parser events: block
 // and flow mappings, lists, bare keys, merged keys and the document root.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

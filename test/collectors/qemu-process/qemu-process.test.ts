@@ -19,9 +19,12 @@ const INTERVAL_MS = 20;
 type Row = Record<string, any>;
 
 // An idle node process; with `nameVcpus` it names its main thread "CPU 0/KVM" and another
-// thread "CPU 1/KVM" the way QEMU (debug-threads=on) names its vCPU threads.
+// thread "CPU 1/KVM" the way QEMU (debug-threads=on) names its vCPU threads. Otherwise its main
+// thread keeps its executable's name, as QEMU's does: Node 24 and later name their main thread
+// "MainThread" at start, so the stand-in gives it back the name it started with.
 const STAND_IN = `
 const fs = require('node:fs');
+fs.writeFileSync('/proc/self/comm', require('node:path').basename(process.execPath).slice(0, 15));
 if (process.argv[1] === 'nameVcpus') {
   fs.writeFileSync('/proc/self/comm', 'CPU 0/KVM');
   const other = fs.readdirSync('/proc/self/task').find((tid) => Number(tid) !== process.pid);
