@@ -28,6 +28,8 @@ export type SessionEnd = { reason: 'stopped' } | { reason: 'vm_shutdown' | 'qmp_
 
 // The reason vmtel gives its own close of a connection whose reply did not come.
 const REPLY_TIMEOUT = 'reply_timeout';
+// The reasons vmtel itself closes the connection with when the session ends.
+const SESSION_END_REASONS = new Set(['stopped', 'vm_shutdown']);
 
 /** Polls until the session ends; `vmExit` aborts when QEMU sent SHUTDOWN. */
 export async function runSession(
@@ -41,16 +43,23 @@ export async function runSession(
   const exitsOnShutdown = ctx.options.stop_on_vm_exit;
   const sessionSignal = AbortSignal.any(exitsOnShutdown ? [ctx.stopSignal, closed.signal, vmExit] : [ctx.stopSignal, closed.signal]);
   const tickContext = { clock: ctx.clock, counters: ctx.counters, stopSignal: sessionSignal };
+  let inFlight: Promise<void> = Promise.resolve();
   for await (const tick of ticks(tickContext, ctx.options.interval_ms)) {
-    await untilAborted(poll(ctx, connection, state, tick), sessionSignal);
+    inFlight = poll(ctx, connection, state, tick);
+    await untilAborted(inFlight, sessionSignal);
   }
+  // A poll still waiting for its reply when the session ends is settled by the close (counted as
+  // poll_cut_by_stop) before the session returns, so the final counts include it: every query
+  // sent is a row or a counted drop.
   if (ctx.stopSignal.aborted) {
     connection.close('stopped');
+    await inFlight;
     return { reason: 'stopped' };
   }
   // SHUTDOWN is checked before the close: QEMU closes the socket right after sending it.
   if (exitsOnShutdown && vmExit.aborted) {
     connection.close('vm_shutdown');
+    await inFlight;
     return { reason: 'vm_shutdown', detail: 'SHUTDOWN' };
   }
   const detail = await connection.closed;
@@ -69,7 +78,8 @@ async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState
   } catch (err) {
     if (err instanceof QmpReplyLostError) return lostReply(ctx, connection, err);
     if (!(err instanceof QmpClosedError)) throw err;
-    ctx.counters.drop('poll_cut_by_close');
+    // vmtel's own close at the end of the session is told apart from QEMU's or the socket's.
+    ctx.counters.drop(SESSION_END_REASONS.has(err.reason) ? 'poll_cut_by_stop' : 'poll_cut_by_close');
     return;
   }
   const pollNs = ctx.clock.monoNs() - sentMonoNs;
