@@ -32,8 +32,8 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const startedMs = performance.now();
   const date = new Date().toISOString().replace(/\.\d+Z$/, ' UTC').replace('T', ' ');
-  const raw = await withBenchDir((dir) =>
-    runSuite(runs, idleRuns, buildCRawReader(dir), buildStartFloors(dir), (line) => process.stdout.write(`${line}\n`), dir),
+  const raw = await withBenchDir(async (dir) =>
+    runSuite(runs, idleRuns, buildCRawReader(dir), await buildStartFloors(dir), (line) => process.stdout.write(`${line}\n`), dir),
   );
   machine.loadAfter = loadNow();
   const figures = computeFigures(raw);

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
 import { withDeadline } from '../../test/helpers/wait-for';
 import { BUNDLE_OPTIONS } from '../bundle-options';
 
@@ -18,8 +18,8 @@ export interface StartFloors {
 }
 
 /** Bundles both floors into `dir`. */
-export function buildStartFloors(dir: string): StartFloors {
-  buildSync({ ...BUNDLE_OPTIONS, entryPoints: ['bare', 'cli'].map((name) => join(__dirname, `floor-${name}.js`)), outdir: dir });
+export async function buildStartFloors(dir: string): Promise<StartFloors> {
+  await build({ ...BUNDLE_OPTIONS, entryPoints: ['bare', 'cli'].map((name) => join(__dirname, `floor-${name}.js`)), outdir: dir });
   return {
     bare: (workers) => timeToLastWorker([join(dir, 'floor-bare.js'), String(workers)]),
     cli: (workers) => timeToLastWorker([join(dir, 'floor-cli.js'), 'run', '--config', 'bench.yaml', '--run-dir', 'run', '--workers', String(workers)]),

@@ -5,7 +5,7 @@ import { checkInterpolated, expectation } from './check-value';
 import { describeValue, isMapping } from './describe-value';
 import { didYouMean } from './did-you-mean';
 import type { EnvOrigins } from './interpolate-env';
-import { formatKeyPath, type KeyPath } from './key-lines';
+import { formatKeyPath, type KeyPath } from './key-path';
 import { defaultOptions, type PathBases } from './option-defaults';
 import type { OptionSchema, OptionSpec, OptionsOf } from './option-spec';
 

@@ -6,7 +6,7 @@ import type { CollectorDefinition } from '../collectors/contract';
 import { describeInWorker } from '../orchestrator/worker-spawn';
 import { checkOptions, type MappingPlace } from './check-options';
 import { didYouMean } from './did-you-mean';
-import type { KeyPath } from './key-lines';
+import type { KeyPath } from './key-path';
 import type { ProblemList } from './problem-list';
 
 export interface FoundDefinition {

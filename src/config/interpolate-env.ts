@@ -4,7 +4,7 @@
 // `${ NAME }`) is a problem rather than literal text: a run dir named `runs/$EPISODE` is an
 // episode filed where nobody will look. `$$` is a literal `$`.
 import { isMapping } from './describe-value';
-import { formatKeyPath, type KeyPath } from './key-lines';
+import { formatKeyPath, type KeyPath } from './key-path';
 import type { ProblemList } from './problem-list';
 
 // The shell's rule for variable names.

@@ -5,14 +5,8 @@ import {
   binaryTag, constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, mergeTag, omapTag, pairsTag,
   parseEvents, setTag, timestampTag, YAMLException, type Event,
 } from 'js-yaml';
+import { formatKeyPath, type KeyPath } from './key-path';
 
-/** Keys and list indexes from the root, e.g. ['collectors', 'qmp', 'interval_ms']. */
-export type KeyPath = readonly (string | number)[];
-
-/** `collectors.net.interfaces[1]`: the form a user reads in a message. */
-export function formatKeyPath(path: KeyPath): string {
-  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
-}
 
 /** The 1-based line of every mapping key in a document. */
 export class KeyLines {

@@ -1,7 +1,8 @@
 // Gathers every problem of one config file with its line, so the loader keeps checking after the
 // first mistake and the user sees them all in one run.
 import { ConfigError, type ConfigProblem } from './config-error';
-import { formatKeyPath, type KeyLines, type KeyPath } from './key-lines';
+import type { KeyLines } from './key-lines';
+import { formatKeyPath, type KeyPath } from './key-path';
 
 export class ProblemList {
   private readonly problems: ConfigProblem[] = [];

@@ -4,7 +4,7 @@
 // checks are functions, which cannot cross threads) and sends back what the loader needs.
 import type { CollectorDefinition } from '../collectors/contract';
 import { checkOptions, type MappingPlace } from '../config/check-options';
-import type { KeyPath } from '../config/key-lines';
+import type { KeyPath } from '../config/key-path';
 import { VmtelError, type ErrorCode } from '../errors';
 import { loadCollectorModule } from './load-collector-module';
 

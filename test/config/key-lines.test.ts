@@ -2,7 +2,8 @@
 // and flow mappings, lists, bare keys, merged keys and the document root.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatKeyPath, parseYaml } from '../../src/config/key-lines';
+import { parseYaml } from '../../src/config/key-lines';
+import { formatKeyPath } from '../../src/config/key-path';
 
 const YAML = [
   '# a comment first', // 1
