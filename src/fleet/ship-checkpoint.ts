@@ -4,10 +4,10 @@
 // stream really holds. It may lag the stream (a crash between the ack and the write): the next
 // publish then meets its expected subject sequence refused, and the shipper reads the true point
 // back from the stream. It never runs ahead of it.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../orchestrator/atomic-file';
 import { SHIP_CHECKPOINT_FILE } from '../run-dir-files';
+import { readOwnText } from '../sink/own-file';
 
 /** One file's point in the stream. */
 export interface FilePoint {
@@ -32,13 +32,9 @@ export const START_POINT: FilePoint = { offset: 0, lines: 0, subjectSeq: 0, sha2
 /** The checkpoint of `runDir` for this stream and prefix; an empty one when there is none (or it is for another stream). */
 export function readCheckpoint(runDir: string, stream: string, subjectPrefix: string): ShipCheckpoint {
   const empty: ShipCheckpoint = { stream, subjectPrefix, files: {} };
-  let text: string;
-  try {
-    text = readFileSync(join(runDir, SHIP_CHECKPOINT_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return empty;
-    throw err;
-  }
+  // Never read through a link planted at its name (see own-file.ts).
+  const text = readOwnText(join(runDir, SHIP_CHECKPOINT_FILE));
+  if (text === null) return empty;
   const saved = JSON.parse(text) as { stream?: unknown; subject_prefix?: unknown; files?: Record<string, Record<string, unknown>> };
   if (saved.stream !== stream || saved.subject_prefix !== subjectPrefix || typeof saved.files !== 'object') return empty;
   for (const [file, point] of Object.entries(saved.files)) {

@@ -2,7 +2,6 @@
 // belong to, the origin every t_mono_ns is relative to, the host boot it was taken on, the
 // config, and per collector what was recorded and what was lost. It is rewritten atomically
 // while the episode runs, so even after a crash it is whole and at most a few seconds old.
-import { closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectorCounts } from '../collectors/contract';
 import type { CollectorEntry } from '../config/collector-entry';
@@ -12,7 +11,7 @@ import type { ShipRecord } from '../fleet/shipper-supervisor';
 import { MANIFEST_FILE } from '../run-dir-files';
 import { parseExactJson } from '../sink/exact-json';
 import { toJson } from '../sink/json-line';
-import { openOwnFile } from '../sink/own-file';
+import { readOwnText } from '../sink/own-file';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-file';
 
 /** A collector in episode.json: its resolved entry (the key is its name), then how it fared. */
@@ -81,19 +80,8 @@ export function writeManifest(runDir: string, manifest: Manifest, options: Atomi
 
 /** The manifest in `runDir`, or null when there is none. Integers beyond 2^53 come back exact. */
 export function readManifest(runDir: string): Manifest | null {
-  let text: string;
-  try {
-    // Never read through a link (see own-file.ts).
-    const { fd } = openOwnFile(join(runDir, MANIFEST_FILE), 'read');
-    try {
-      text = readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = readOwnText(join(runDir, MANIFEST_FILE));
+  if (text === null) return null;
   const manifest = parseExactJson(text) as unknown as Manifest;
   // Small origins (a freshly booted host) parse as numbers; every reader expects bigint.
   manifest.t_mono_origin_ns = BigInt(manifest.t_mono_origin_ns);

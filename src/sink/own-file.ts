@@ -4,7 +4,7 @@
 // (O_NOFOLLOW), never blocking on a FIFO planted in its place (O_NONBLOCK, which changes nothing
 // for a regular file), and checked after the open (fstat on the descriptor, so nothing can be
 // swapped in between) to be a regular file owned by the running user before anything is written.
-import { constants, fchmodSync, fstatSync, openSync, closeSync } from 'node:fs';
+import { constants, fchmodSync, fstatSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { VmtelError } from '../errors';
 
 /** Files vmtel creates: read and written by the running user, read by its group (guest telemetry is not world-readable). */
@@ -56,6 +56,22 @@ export function openOwnFile(path: string, purpose: OpenPurpose, mode = DEFAULT_F
   } catch (err) {
     closeSync(fd);
     throw err;
+  }
+}
+
+/** The whole text of a file of vmtel's own (opened as above, never through a link); null when there is none. */
+export function readOwnText(path: string): string | null {
+  let fd: number;
+  try {
+    ({ fd } = openOwnFile(path, 'read'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { readCheckpoint } from '../../src/fleet/ship-checkpoint';
 import { writeFileAtomic } from '../../src/orchestrator/atomic-file';
 import { readManifest } from '../../src/orchestrator/manifest';
 import { RunDirLock } from '../../src/orchestrator/run-dir-lock';
@@ -36,6 +37,7 @@ const writers: Array<[string, string, (link: string) => unknown]> = [
   ['torn-line repair', 'x.jsonl', (link) => repairTornTail(link)],
   ['the line count of a restart', 'telemetry-host.jsonl', (link) => countLines(link)],
   ['the manifest reader', 'episode.json', (link) => readManifest(join(link, '..'))],
+  ['the ship checkpoint reader', 'ship-checkpoint.json', (link) => readCheckpoint(join(link, '..'), 'stream', 'prefix')],
 ];
 for (const [what, name, action] of writers) {
   test(`${what} never follows a link at ${name}; the victim is unchanged`, (t) => {
