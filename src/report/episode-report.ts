@@ -105,13 +105,10 @@ function sourceFigures(
   const intervalMs = cadence.intervalMs();
   const spanNs = spanEndNs - spanStartNs;
   const gaps = read === null ? [] : gapsOf(source.name, cadence, intervalMs, events, spanStartNs, spanEndNs);
-  const gapNsWithin = (gapList: Gap[], fromNs: number, toNs: number) =>
-    gapList.reduce((sum, g) => sum + Math.max(0, Math.min(g.endS * 1e9, toNs) - Math.max(g.startS * 1e9, fromNs)), 0);
   // A collector delivers from its start to its stop: the rows it owes are counted over that span.
   const active = events.activeNs.get(source.name);
   const activeFromNs = Math.max(spanStartNs, active?.startNs ?? spanStartNs);
   const activeToNs = Math.min(spanEndNs, active?.stopNs ?? spanEndNs);
-  const outsideGapsNs = activeToNs - activeFromNs - gapNsWithin(gaps, activeFromNs, activeToNs);
   const dropped = record?.dropped ?? {};
   const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0);
   // Every series reaches the episode's end, so all share one set of buckets (one x axis).
@@ -126,7 +123,7 @@ function sourceFigures(
     intervalMs,
     intervalFrom: source.intervalMs !== null ? 'config' : intervalMs !== null ? 'observed' : 'none',
     expectedRows: intervalMs === null || read === null ? null : Math.floor((activeToNs - activeFromNs) / (intervalMs * 1e6)),
-    rowsFraction: intervalMs === null || read === null || outsideGapsNs <= 0 ? null : cadence.rows / (outsideGapsNs / (intervalMs * 1e6)),
+    rowsFraction: rowsFraction(cadence, intervalMs, gaps),
     coverage: read === null || spanNs <= 0 ? null : Math.max(0, 1 - gapNsWithin(gaps.filter((g) => !g.excused), spanStartNs, spanEndNs) / spanNs),
     cadenceMs: { p50: cadence.intervalsMs.quantile(0.5), p99: cadence.intervalsMs.quantile(0.99), max: cadence.intervalsMs.max },
     missedTicks: cadence.missedTicks,
@@ -143,6 +140,20 @@ function sourceFigures(
     rate: { ...rate, min: rate.count.map((n) => n / rate.bucketS), max: rate.count.map((n) => n / rate.bucketS) },
     cadence: rate,
   };
+}
+
+// Rows delivered ÷ rows promised by the interval, from the first row to the last, outside gaps:
+// the wait for a source before its first row and the interval a stop cut short are the ends'
+// (a gap when longer than GAP_INTERVALS), not rows missing between; on a short episode they
+// would weigh a whole row each.
+function rowsFraction(cadence: SourceCadence, intervalMs: number | null, gaps: Gap[]): number | null {
+  if (intervalMs === null || cadence.firstNs === null || cadence.lastNs === null) return null;
+  const deliveringNs = cadence.lastNs - cadence.firstNs - gapNsWithin(gaps, cadence.firstNs, cadence.lastNs);
+  return cadence.rows / (1 + Math.max(0, deliveringNs) / (intervalMs * 1e6));
+}
+
+function gapNsWithin(gaps: Gap[], fromNs: number, toNs: number): number {
+  return gaps.reduce((sum, g) => sum + Math.max(0, Math.min(g.endS * 1e9, toNs) - Math.max(g.startS * 1e9, fromNs)), 0);
 }
 
 // Gaps: intervals between rows over GAP_INTERVALS intervals, and the same at the episode's two

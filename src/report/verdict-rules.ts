@@ -50,7 +50,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     name: 'rows_fraction',
-    doc: 'outside its gaps, a sampler delivered fewer than `min_rows_fraction` of the rows its interval promises (missed ticks): warning',
+    doc: 'from its first row to its last, outside its gaps, a sampler delivered fewer than `min_rows_fraction` of the rows its interval promises (missed ticks): warning',
     check: perSource((x, t) =>
       x.rowsFraction !== null && x.intervalFrom === 'config' && x.rowsFraction < t.min_rows_fraction
         ? [warn(`${x.name} delivered ${pct(x.rowsFraction)} of its expected rows outside gaps (${x.missedTicks} missed ticks)`)]

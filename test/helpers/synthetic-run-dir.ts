@@ -33,6 +33,10 @@ export interface SyntheticSampler {
   gaps?: Span[];
   /** Enabled but never wrote a row. */
   empty?: boolean;
+  /** Every tick whose number is a multiple of this is missed (no row, no gap). */
+  missEvery?: number;
+  /** No row before this time: the source was still being connected to. */
+  firstRowFromS?: number;
 }
 
 export interface SyntheticEpisode {
@@ -108,6 +112,7 @@ function writeSampler(path: string, sampler: SyntheticSampler, durationS: number
     const tMonoNs = tick * sampler.intervalMs * 1e6 + 150_000;
     const tS = tMonoNs / S;
     if (down(tS) || (sampler.gaps ?? []).some((g) => tS >= g.fromS && tS < g.toS)) continue;
+    if ((sampler.missEvery !== undefined && tick % sampler.missEvery === 0) || tS < (sampler.firstRowFromS ?? 0)) continue;
     out.write(`{"t_mono_ns":${tMonoNs},"t_wall_ns":${WALL_ORIGIN_NS + BigInt(tMonoNs)},"source":"${sampler.name}","available_in_deployment":false,"tick":${tick},"missed_before":0,"cpu":{"user_ms":${tick * 3},"user_ms_delta":3}}\n`);
     written += 1;
   }

@@ -33,6 +33,27 @@ test('a clean episode is ok, with no gap, no step and no drift', async (t) => {
   assert.equal(report.guestClock?.wallOffset?.firstNs, -1_445_541n - BigInt(Math.round(200_000 + (7919 % 1000) / 1000 * 800_000)));
 });
 
+test('a sampler that misses every tenth tick delivered 54 of its 59 rows and warns; a late first row or a short episode is not a missing row', async (t) => {
+  const report = await reportOf(t, {
+    durationS: 60,
+    samplers: [
+      { ...HOST, missEvery: 10 },
+      // Connected 1.2 s after its start (fewer than the three intervals that make a gap), in a short episode.
+      { ...QMP, firstRowFromS: 1.2 },
+    ],
+  });
+  // Ticks 1 to 59, of which 10, 20, 30, 40 and 50 are missed: 54 rows of the 59 promised.
+  const host = report.sources.find((s) => s.name === 'host')!;
+  near(host.rowsFraction, 54 / 59, 1e-9, 'host rows fraction');
+  const qmp = report.sources.find((s) => s.name === 'qmp')!;
+  assert.deepEqual(qmp.gaps, []);
+  assert.equal(qmp.rowsFraction, 1);
+  assert.deepEqual(
+    report.verdict.reasons.map((r) => [r.rule, r.message]),
+    [['rows_fraction', 'host delivered 91.5 % of its expected rows outside gaps (0 missed ticks)']],
+  );
+});
+
 test('a 10 s gap of a sampler is found with its span, without a cause, and warns beyond max_gap_s only', async (t) => {
   const episode: SyntheticEpisode = { durationS: 200, guest: { rateHz: 10 }, samplers: [{ ...HOST, gaps: [{ fromS: 50, toS: 60 }] }] };
   const report = await reportOf(t, episode);
