@@ -6,15 +6,11 @@ import { join } from 'node:path';
 import { withDeadline } from '../../test/helpers/wait-for';
 import { withBenchDir } from './bench-dir';
 import { GeneratorProcess } from './generator-process';
-import { percentile } from './stats';
+import { alignmentSummary, type AlignmentSummary } from './alignment-summary';
 import { rowProblems } from './verify-rows';
 import { runGuestEpisode } from './guest-episode';
 
-export interface AlignmentRun {
-  rows: number;
-  p50Us: number;
-  p99Us: number;
-  maxUs: number;
+export interface AlignmentRun extends AlignmentSummary {
   /** Rows stamped before they were sent: must be 0, the clocks are one. */
   negative: number;
   /** vmtel's CPU at this rate, percent of one core, from "go" to exit. */
@@ -25,16 +21,15 @@ export interface AlignmentRun {
 export async function runAlignment(ratePerSec: number, seconds: number, rowBytes: number): Promise<AlignmentRun> {
   const rows = Math.round(ratePerSec * seconds);
   const run = await runGuestEpisode({ rows, rowBytes, ratePerSec }, (seconds + 30) * 1000);
+  const summary = alignmentSummary(run.check.alignmentNs, ratePerSec);
   const sorted = run.check.alignmentNs.slice().sort();
   const negative = sorted.findIndex((ns) => ns >= 0);
   const problems = rowProblems(run.check, rows);
   if (negative !== 0) problems.push(`${negative < 0 ? sorted.length : negative} rows stamped before they were sent`);
   const spanS = Number(run.exit.exitNs - BigInt(run.sent.first_send_ns ?? 0)) / 1e9;
   return {
+    ...summary,
     rows: run.check.rows,
-    p50Us: percentile(sorted, 50) / 1e3,
-    p99Us: percentile(sorted, 99) / 1e3,
-    maxUs: percentile(sorted, 100) / 1e3,
     negative: negative < 0 ? sorted.length : negative,
     cpuPct: (run.cpuAfterGoMs / 10) / spanS,
     problems,

@@ -1,5 +1,7 @@
 // Turns the runs into the figures of issue 6, each against its target. A figure is the median of
 // its runs; a comparison is the median of ratios taken run by run (same run, same load).
+import { alignmentPeerFigures } from './alignment-figures';
+import { conditionName } from './alignment-peers';
 import { median } from './stats';
 import type { MarkComparison } from './mark-run';
 import type { FloorRun, RawResults } from './suite';
@@ -43,6 +45,7 @@ export function computeFigures(raw: RawResults): Figure[] {
     figure('alignment error p50 at 2,000 rows/s', alignment.vmtel.map((r) => r.p50Us), 1, 'µs', '≤ 30 µs', (m) => m <= 30, floor((r) => r.p50Us, 1)),
     figure('alignment error p99 at 2,000 rows/s', alignment.vmtel.map((r) => r.p99Us), 0, 'µs', '≤ 100 µs', (m) => m <= 100, floor((r) => r.p99Us, 0)),
     figure('alignment error max at 2,000 rows/s', alignment.vmtel.map((r) => r.maxUs), 0, 'µs', '≤ 2,000 µs', (m) => m <= 2000, floor((r) => r.maxUs, 0)),
+    ...alignmentPeerFigures(raw.alignmentPeers),
     figure('stop latency at 2,000 rows/s (SIGTERM → exit)', stop.atRate.map((r) => r.latencyMs), 1, 'ms', '≤ 100 ms', (m) => m <= 100),
     figure('stop latency under a flood (SIGTERM → exit)', stop.flood.map((r) => r.latencyMs), 1, 'ms', '≤ 100 ms', (m) => m <= 100),
     figure('RSS growth while the guest sends 1 GiB with no newline', noNewline.large.map((r) => r.rssGrowthMib), 1, 'MiB', '≤ 64 MiB', (m) => m <= 64),
@@ -92,6 +95,7 @@ export function allProblems(raw: RawResults): string[] {
     ...named('socat copy', raw.throughput.socat),
     ...named('vmtel flood', raw.throughput.vmtel),
     ...named('alignment', raw.alignment.vmtel),
+    ...raw.alignmentPeers.flatMap((pair) => [...named(`alignment ${conditionName(pair.condition)}, vmtel`, pair.vmtel), ...named(`alignment ${conditionName(pair.condition)}, reference`, pair.reference)]),
     ...named('stop at rate', raw.stop.atRate),
     ...named('stop under a flood', raw.stop.flood),
     ...named('no newline 256 MiB', raw.noNewline.small),

@@ -10,6 +10,7 @@ import { DEFAULT_EXPORT_RUNS, runExportBench } from './export-bench';
 import { writeExportReport } from './export-report';
 import { computeFigures } from './figures';
 import { describeMachine, loadNow } from './machine';
+import { ensurePython } from './reference-run';
 import { writeResultsJson, writeResultsSection } from './report';
 import { buildStartFloors } from './start-floors';
 import { runSuite } from './suite';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   const idleRuns = Number(values['idle-runs']);
   // The throughput baseline's tool; the C compiler is asked for when the C raw reader is built.
   ensureCommand('socat', ['-V'], 'socat');
+  // The alignment peer: the Python collector vmtel replaced.
+  ensurePython();
   const machine = describeMachine();
   const startedMs = performance.now();
   const date = new Date().toISOString().replace(/\.\d+Z$/, ' UTC').replace('T', ' ');

@@ -1,6 +1,7 @@
 // The whole benchmark suite: each scenario run `runs` times, interleaved with its baseline (socat,
 // the raw reader) so that every comparison is made under the same machine load.
 import { runAlignment, runRawAlignment, type AlignmentRun, type RawAlignment } from './alignment-run';
+import { runAlignmentPeers, type AlignmentPair } from './alignment-peers';
 import { runVmtelFlood, type FloodRun } from './flood-run';
 import type { StartFloors } from './start-floors';
 import { runIdle, type IdleRun } from './idle-run';
@@ -39,6 +40,8 @@ export const LOADS = {
 export interface RawResults {
   throughput: { socat: FloodRun[]; vmtel: FloodRun[] };
   alignment: { vmtel: AlignmentRun[]; rawReader: RawAlignment[]; cRawReader: RawAlignment[] };
+  /** vmtel against the Python reference, quiet and with every core busy (issue 20). */
+  alignmentPeers: AlignmentPair[];
   stop: { atRate: StopRun[]; flood: StopRun[] };
   noNewline: { small: NoNewlineRun[]; large: NoNewlineRun[] };
   idle: IdleRun[];
@@ -104,6 +107,7 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
     ['vmtel alignment', () => runAlignment(rate, seconds, rowBytes)],
   );
   const cRawAlignment = await repeat(runs, 'C raw reader alignment', log, () => runRawAlignment(rate, seconds, rowBytes, [cRawReader]));
+  const alignmentPeers = await runAlignmentPeers(runs, rowBytes, log);
   const stop = {
     atRate: await repeat(runs, 'stop at 2,000 rows/s', log, () => runStop(LOADS.stopRatePerSec, LOADS.stopAfterMs, rowBytes)),
     flood: await repeat(runs, 'stop under a flood', log, () => runStop(undefined, LOADS.stopAfterMs, rowBytes)),
@@ -127,6 +131,7 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
   return {
     throughput: { socat, vmtel: vmtelFlood },
     alignment: { vmtel: vmtelAlignment, rawReader, cRawReader: cRawAlignment },
+    alignmentPeers,
     stop,
     noNewline,
     idle,
