@@ -14,6 +14,8 @@ export const LOOP_STALL_MS = 2000;
 const NS_PER_MS = 1_000_000n;
 const STALL_NS = BigInt(LOOP_STALL_MS) * NS_PER_MS;
 const INTERVAL_NS = BigInt(PULSE_INTERVAL_MS) * NS_PER_MS;
+// A turn of the loop this long after the last pulse stands for the next one (see turned()).
+const HALF_INTERVAL_NS = INTERVAL_NS / 2n;
 
 /** A span, on the host's CLOCK_MONOTONIC (absolute ns), during which the loop did not turn. */
 export interface LoopStall {
@@ -48,6 +50,19 @@ class LoopPulse {
       clearInterval(this.timer);
       this.timer = undefined;
     };
+  }
+
+  /**
+   * The thread's loop turned for work of its own (a sampler's tick): when the last pulse is half
+   * an interval old or more, this turn is the pulse, and the pulse's timer starts its interval
+   * again. A sampler ticking once a second then wakes its thread once a second instead of twice
+   * (a wake-up of an idle thread is most of what it costs); the timer still beats whenever the
+   * thread's own work leaves a second without a turn.
+   */
+  turned(): void {
+    if (this.timer === undefined || process.hrtime.bigint() - this.lastPulseNs < HALF_INTERVAL_NS) return;
+    this.pulse();
+    this.timer.refresh();
   }
 
   /**
