@@ -2,6 +2,7 @@
 // worker reads the same type back, so a field renamed on one side fails to compile on the
 // other. What is passed crosses whole (structured clone): nothing is copied field by field.
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker, workerData } from 'node:worker_threads';
 import type { DescribeRequest, ModuleDescription } from './module-description';
 import type { WorkerSetup } from './thread-messages';
@@ -16,8 +17,22 @@ const DESCRIBE_TIMEOUT_MS = 10_000;
 /** What a worker is started for: running a collector, or describing a user's module. */
 export type WorkerStart = { run: WorkerSetup } | { describe: DescribeRequest };
 
+// V8's memory reducer, set up in each heap as it is created, follows a thread's quiet spells with
+// full garbage collections that compact the heap and hand pages back, which the thread then
+// faults in again: in a collector that samples once a second, that was half the idle cost of the
+// process (worker threads and V8's helpers; measured side by side with and without, see
+// docs/benchmarks.md). Collectors' heaps are small and bounded by max_heap_mb; regular GCs still
+// collect them. Set before the first worker's heap exists (flags are the process's).
+let memoryReducerOff = false;
+function turnMemoryReducerOff(): void {
+  if (memoryReducerOff) return;
+  setFlagsFromString('--no-memory-reducer');
+  memoryReducerOff = true;
+}
+
 /** Starts the worker of `setup.entry`, its heap bounded by the entry's max_heap_mb. */
 export function spawnCollectorWorker(setup: WorkerSetup): Worker {
+  turnMemoryReducerOff();
   return new Worker(WORKER_ENTRY, {
     name: `vmtel:${setup.entry.name}`,
     resourceLimits: { maxOldGenerationSizeMb: setup.entry.max_heap_mb },
