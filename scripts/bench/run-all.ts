@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { withBenchDir } from './bench-dir';
 import { buildCRawReader } from './c-raw-reader';
+import { ensureCollectd } from './collectd-peer';
 import { ensureCommand } from './ensure-command';
 import { DEFAULT_EXPORT_RUNS, runExportBench } from './export-bench';
 import { writeExportReport } from './export-report';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   const idleRuns = Number(values['idle-runs']);
   // The throughput baseline's tool; the C compiler is asked for when the C raw reader is built.
   ensureCommand('socat', ['-V'], 'socat');
+  // The idle figures' peer (collectd-peer.ts).
+  ensureCollectd();
   const machine = describeMachine();
   const startedMs = performance.now();
   const date = new Date().toISOString().replace(/\.\d+Z$/, ' UTC').replace('T', ' ');
