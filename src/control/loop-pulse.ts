@@ -1,4 +1,5 @@
-// Each collector thread proves that its event loop turns with one timer, the pulse. The pulse
+// Each collector thread proves that its event loop turns with one timer, the pulse, or with a
+// sampler's tick that stands in for it (turned()). The pulse
 // feeds the heartbeat slots the main thread watches (a blocked worker), and it sees vmtel's own
 // freezes: a pulse that comes much later than due means this thread did not run (vmtel was
 // stopped with SIGSTOP, its cgroup frozen, or it was starved of CPU), so a silence a collector
