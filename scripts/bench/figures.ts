@@ -4,7 +4,8 @@ import { alignmentPeerFigures } from './alignment-figures';
 import { conditionName } from './alignment-peers';
 import { median } from './stats';
 import type { MarkComparison } from './mark-run';
-import type { FloorRun, RawResults } from './suite';
+import { peerFigures } from './peer-figures';
+import { LOADS, type FloorRun, type RawResults } from './suite';
 
 export interface Figure {
   figure: string;
@@ -59,6 +60,7 @@ export function computeFigures(raw: RawResults): Figure[] {
     figure('start latency, 5 collectors (spawn → last collector_started)', startFive, 0, 'ms', '≤ 300 ms', (m) => m <= 300, floorsOf(startFloors.five, '5 empty workers')),
     figure('start latency, guest_agent only', throughput.vmtel.map((r) => r.startLatencyMs ?? NaN), 0, 'ms', '≤ 300 ms', (m) => m <= 300, floorsOf(startFloors.one, '1 empty worker')),
     ...markFigures(raw.marks),
+    ...peerFigures(raw.idlePeers, raw.sixteenVms, raw.workerFloor, LOADS.floorWorkers),
     figure('stop latency, 5 collectors idle', [...idle, ...idleBusyAgent].map((r) => r.stopLatencyMs), 1, 'ms', '≤ 100 ms', (m) => m <= 100),
     figure('vmtel report, 1 h at 2,000 guest rows/s + 4 samplers (wall time)', raw.report.map((r) => r.reportS), 1, 's', '≤ 20 s', (m) => m <= 20,
       ` (CPU ${median(raw.report.map((r) => r.reportCpuS)).toFixed(1)} s; wc -l of the same files: ${median(raw.report.map((r) => r.wcS)).toFixed(1)} s)`),
@@ -104,5 +106,9 @@ export function allProblems(raw: RawResults): string[] {
     ...named('idle, agent at 10 rows/s', raw.idleBusyAgent),
     ...named('flood without marks', raw.marks.without),
     ...named('flood with marks', raw.marks.with),
+    ...named('idle samplers beside collectd: vmtel', raw.idlePeers.map((p) => p.vmtel)),
+    ...named('idle samplers beside collectd: collectd', raw.idlePeers.map((p) => p.collectd)),
+    ...named('16 VMs: vmtel', raw.sixteenVms.map((p) => p.vmtel)),
+    ...named('16 VMs: collectd', raw.sixteenVms.map((p) => p.collectd)),
   ];
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { withBenchDir } from './bench-dir';
 import { buildCRawReader } from './c-raw-reader';
+import { ensureCollectd } from './collectd-peer';
 import { ensureCommand } from './ensure-command';
 import { DEFAULT_EXPORT_RUNS, runExportBench } from './export-bench';
 import { writeExportReport } from './export-report';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   ensureCommand('socat', ['-V'], 'socat');
   // The alignment peer: the Python collector vmtel replaced.
   ensurePython();
+  // The idle figures' peer (collectd-peer.ts).
+  ensureCollectd();
   const machine = describeMachine();
   const startedMs = performance.now();
   const date = new Date().toISOString().replace(/\.\d+Z$/, ' UTC').replace('T', ' ');

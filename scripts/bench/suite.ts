@@ -5,6 +5,8 @@ import { runAlignmentPeers, type AlignmentPair } from './alignment-peers';
 import { runVmtelFlood, type FloodRun } from './flood-run';
 import type { StartFloors } from './start-floors';
 import { runIdle, type IdleRun } from './idle-run';
+import { runIdlePeers, type IdlePeerPair } from './idle-peers';
+import { measureWorkerFloor, runSixteenVms, type SixteenPair, type WorkerFloor } from './sixteen-vms';
 import { runMarkComparison, type MarkComparison } from './mark-run';
 import { runNoNewline, type NoNewlineRun } from './no-newline-run';
 import { runReport, writeReportEpisode, type ReportRun } from './report-run';
@@ -35,6 +37,13 @@ export const LOADS = {
   // the flood going for seconds, so each run takes a few hundred marks.
   markFloodRows: 1_000_000,
   marksPerSec: 100,
+  // Issue 20: pairs of vmtel's samplers and collectd side by side (about 70 s a pair), and of
+  // sixteen VMs each way (about 3 minutes a pair).
+  idlePeerPairs: 3,
+  fleetVms: 16,
+  fleetPairs: 2,
+  // Empty workers started to measure a worker's memory floor (as many as vmtel's collectors).
+  floorWorkers: 5,
 } as const;
 
 export interface RawResults {
@@ -51,6 +60,10 @@ export interface RawResults {
   marks: MarkComparison;
   /** `vmtel report` on an hour at 2,000 guest rows/s (report-run.ts). */
   report: ReportRun[];
+  /** Issue 20: the idle samplers against collectd (idle-peers.ts), sixteen VMs each way (sixteen-vms.ts). */
+  idlePeers: IdlePeerPair[];
+  sixteenVms: SixteenPair[];
+  workerFloor: WorkerFloor;
 }
 
 export interface FloorRun {
@@ -126,6 +139,9 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
   );
   const marks = await runMarkComparison(runs, { rows: LOADS.markFloodRows, rowBytes, marksPerSec: LOADS.marksPerSec }, log);
   const idleBusyAgent = await repeat(idleRuns, 'idle episode, agent at 10 rows/s', log, () => runIdle(LOADS.idleWindowS, LOADS.busyAgentRowsPerSec));
+  const idlePeers = await runIdlePeers(LOADS.idlePeerPairs, LOADS.idleWindowS, log);
+  const sixteenVms = await runSixteenVms(LOADS.fleetPairs, LOADS.fleetVms, LOADS.idleWindowS, log);
+  const workerFloor = await measureWorkerFloor(LOADS.floorWorkers);
   const reportEpisode = writeReportEpisode(dir);
   const report = await repeat(runs, 'report of an hour at 2,000 guest rows/s', log, () => runReport(reportEpisode));
   return {
@@ -139,5 +155,8 @@ export async function runSuite(runs: number, idleRuns: number, cRawReader: strin
     startFloors: { five: floorsFive, one: floorsOne },
     marks,
     report,
+    idlePeers,
+    sixteenVms,
+    workerFloor,
   };
 }

@@ -1,4 +1,5 @@
-// Each collector thread proves that its event loop turns with one timer, the pulse. The pulse
+// Each collector thread proves that its event loop turns with one timer, the pulse, or with a
+// sampler's tick that stands in for it (turned()). The pulse
 // feeds the heartbeat slots the main thread watches (a blocked worker), and it sees vmtel's own
 // freezes: a pulse that comes much later than due means this thread did not run (vmtel was
 // stopped with SIGSTOP, its cgroup frozen, or it was starved of CPU), so a silence a collector
@@ -14,6 +15,8 @@ export const LOOP_STALL_MS = 2000;
 const NS_PER_MS = 1_000_000n;
 const STALL_NS = BigInt(LOOP_STALL_MS) * NS_PER_MS;
 const INTERVAL_NS = BigInt(PULSE_INTERVAL_MS) * NS_PER_MS;
+// A turn of the loop this long after the last pulse stands for the next one (see turned()).
+const HALF_INTERVAL_NS = INTERVAL_NS / 2n;
 
 /** A span, on the host's CLOCK_MONOTONIC (absolute ns), during which the loop did not turn. */
 export interface LoopStall {
@@ -48,6 +51,19 @@ class LoopPulse {
       clearInterval(this.timer);
       this.timer = undefined;
     };
+  }
+
+  /**
+   * The thread's loop turned for work of its own (a sampler's tick): when the last pulse is half
+   * an interval old or more, this turn is the pulse, and the pulse's timer starts its interval
+   * again. A sampler ticking once a second then wakes its thread once a second instead of twice
+   * (a wake-up of an idle thread is most of what it costs); the timer still beats whenever the
+   * thread's own work leaves a second without a turn.
+   */
+  turned(): void {
+    if (this.timer === undefined || process.hrtime.bigint() - this.lastPulseNs < HALF_INTERVAL_NS) return;
+    this.pulse();
+    this.timer.refresh();
   }
 
   /**

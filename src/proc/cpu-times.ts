@@ -5,6 +5,8 @@ import { ticksToMs } from './clock-ticks';
 // The columns of a cpu line, in order (proc(5)). guest and guest_nice are already counted in
 // user and nice.
 const CPU_COLUMNS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal', 'guest', 'guest_nice'];
+// The field name of each column, built once: the file is parsed every second.
+const CPU_FIELDS = CPU_COLUMNS.map((column) => `${column}_ms`);
 
 export interface CpuTimes {
   /** Per line name ("cpu", "cpu0", ...): `<state>_ms` for each column present. */
@@ -14,24 +16,33 @@ export interface CpuTimes {
 }
 
 const SYSTEM_KEYS = new Set(['ctxt', 'processes', 'procs_running', 'procs_blocked']);
+// Every line worth a field starts with one of these; the rest (intr, softirq: hundreds of
+// numbers on a large host) is passed over without being split.
+const WANTED_PREFIXES = ['cpu', 'ctxt', 'proc'];
 
 export function parseCpuTimes(text: string): CpuTimes {
   const cpus = new Map<string, Record<string, number>>();
   const system: Record<string, number> = {};
   for (const line of text.split('\n')) {
+    if (!isWanted(line)) continue;
     const [name = '', ...values] = line.split(/\s+/);
     if (/^cpu\d*$/.test(name)) {
       const times: Record<string, number> = {};
-      CPU_COLUMNS.forEach((column, i) => {
+      for (let i = 0; i < CPU_FIELDS.length; i++) {
         const value = values[i];
-        if (value !== undefined && value !== '') times[`${column}_ms`] = ticksToMs(Number(value));
-      });
+        if (value !== undefined && value !== '') times[CPU_FIELDS[i]!] = ticksToMs(Number(value));
+      }
       cpus.set(name, times);
     } else if (SYSTEM_KEYS.has(name) && values[0] !== undefined) {
       system[name] = Number(values[0]);
     }
   }
   return { cpus, system };
+}
+
+function isWanted(line: string): boolean {
+  for (const prefix of WANTED_PREFIXES) if (line.startsWith(prefix)) return true;
+  return false;
 }
 
 /**

@@ -10,10 +10,13 @@ const NUMERIC_LINE = /^([A-Za-z0-9_()]+):\s+(\d+)(?:\s+(\S+))?\s*$/;
 export function parseNumericFields(text: string, pick?: ReadonlySet<string>): Record<string, number> {
   const fields: Record<string, number> = {};
   for (const line of text.split('\n')) {
+    // A line's name is all before its first ":" (no name character is one): a line of a name not
+    // picked is passed over before the pattern's work (a status file has some 60 lines, a row
+    // wants a dozen).
+    if (pick !== undefined && !pick.has(line.slice(0, line.indexOf(':')))) continue;
     const match = NUMERIC_LINE.exec(line);
     if (match === null) continue;
     const [, name = '', value = '', unit] = match;
-    if (pick !== undefined && !pick.has(name)) continue;
     if (unit === 'kB') fields[`${name}_bytes`] = Number(value) * BYTES_PER_KB;
     else fields[unit === undefined ? name : `${name}_${unit}`] = Number(value);
   }

@@ -24,13 +24,15 @@ export function parsePidStat(text: string): PidStat | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const rest = text.slice(close + 2).trim().split(' ');
-  // rest[0] is field 3 (state); field n is rest[n - 3].
-  const field = (n: number): number => Number(rest[n - 3]);
-  if (rest.length < 37) return null;
+  // Field n (n ≥ 3) is the (n - 3)th of the space-separated rest. Only the fields read are cut
+  // out: a thread's line has 52 fields, read for every thread of QEMU every second.
+  const rest = text.slice(close + 2).trim();
+  const starts = fieldStarts(rest, LAST_FIELD);
+  if (starts === null) return null;
+  const field = (n: number): number => Number(rest.slice(starts[n - 3]!, starts[n - 2]! - 1));
   return {
     comm: text.slice(open + 1, close),
-    state: rest[0] ?? '',
+    state: rest.slice(0, starts[1]! - 1),
     minflt: field(10),
     majflt: field(12),
     utime_ms: ticksToMs(field(14)),
@@ -40,4 +42,25 @@ export function parsePidStat(text: string): PidStat | null {
     vsize_bytes: field(23),
     processor: field(39),
   };
+}
+
+// The last field read (processor); a line without it is not a stat line.
+const LAST_FIELD = 39;
+// Reused for every line: the thread parses one line at a time.
+const STARTS = new Int32Array(LAST_FIELD);
+
+// Where each of fields 3..lastField of `rest` starts (index n - 3), with the end of lastField
+// (+ 1, as if a space followed it) at lastField - 2; null when `rest` has fewer fields.
+function fieldStarts(rest: string, lastField: number): Int32Array | null {
+  let start = 0;
+  for (let i = 0; i <= lastField - 3; i++) {
+    STARTS[i] = start;
+    const space = rest.indexOf(' ', start);
+    if (space < 0) {
+      if (i < lastField - 3) return null;
+      start = rest.length + 1;
+    } else start = space + 1;
+  }
+  STARTS[lastField - 2] = start;
+  return STARTS;
 }

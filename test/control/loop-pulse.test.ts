@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LOOP_STALL_MS, loopPulse, PULSE_INTERVAL_MS, type LoopStall } from '../../src/control/loop-pulse';
+import { setTimeout as delay } from 'node:timers/promises';
 import { waitFor } from '../helpers/wait-for';
 
 const NS_PER_MS = 1_000_000n;
@@ -69,4 +70,30 @@ test('members share one pulse: the pulse runs until the last one leaves', async 
   await waitFor('a pulse for the member still in', () => secondBeats >= 2, 5000);
   assert.equal(firstBeats, 1, 'a member that left gets no beat');
   leaveSecond();
+});
+
+test("a turn of the thread's own work half an interval after a pulse is the pulse and pushes its timer back; an earlier turn is nothing", async () => {
+  let beats = 0;
+  const leave = loopPulse.join({ beat: () => beats++, stalled: () => undefined });
+  try {
+    const joinedNs = process.hrtime.bigint();
+    loopPulse.turned();
+    assert.equal(beats, 1, 'a turn right after the join beat is no pulse');
+    await delay(PULSE_INTERVAL_MS * 0.6);
+    loopPulse.turned();
+    assert.equal(beats, 2, 'a turn 0.6 interval after the last pulse beats');
+    const turnedNs = process.hrtime.bigint();
+    // The timer set at the join would have fired one interval after it; pushed back, it fires
+    // one interval after the turn.
+    await delay(PULSE_INTERVAL_MS - Number(process.hrtime.bigint() - joinedNs) / 1e6 + 200);
+    assert.equal(beats, 2, 'no pulse one interval after the join: the turn started the interval again');
+    await waitFor('the pulse one interval after the turn', () => beats === 3, 5000);
+    const sinceTurnMs = Number(process.hrtime.bigint() - turnedNs) / 1e6;
+    assert.ok(sinceTurnMs >= PULSE_INTERVAL_MS - 5, `the pulse came ${sinceTurnMs} ms after the turn`);
+  } finally {
+    leave();
+  }
+  const beatsAfterLeave = beats;
+  loopPulse.turned();
+  assert.equal(beats, beatsAfterLeave, 'a turn with no member in is nothing');
 });

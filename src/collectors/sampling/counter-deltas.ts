@@ -9,6 +9,8 @@ export type CountersWithDeltas = Record<string, CounterValue | null>;
 /** Remembers the previous sample of each scope (a CPU, a thread, a disk) to compute deltas. */
 export class CounterDeltas {
   private readonly previous = new Map<string, ReadonlyMap<string, CounterValue>>();
+  // `<name>_delta` per counter name, built once: the same few names come back every tick.
+  private readonly deltaNames = new Map<string, string>();
 
   /**
    * Each counter followed by `<name>_delta`: its change since the last call for `scope`. The
@@ -19,13 +21,24 @@ export class CounterDeltas {
     const before = this.previous.get(scope);
     const row: CountersWithDeltas = {};
     const now = new Map<string, CounterValue>();
-    for (const [name, raw] of Object.entries(counters)) {
+    // for...in, not Object.entries: no array of pairs per sample (counters are plain objects).
+    for (const name in counters) {
+      const raw = counters[name]!;
       now.set(name, raw);
       row[name] = raw;
-      row[`${name}_delta`] = delta(before?.get(name), raw);
+      row[this.deltaName(name)] = delta(before?.get(name), raw);
     }
     this.previous.set(scope, now);
     return row;
+  }
+
+  private deltaName(name: string): string {
+    let deltaName = this.deltaNames.get(name);
+    if (deltaName === undefined) {
+      deltaName = `${name}_delta`;
+      this.deltaNames.set(name, deltaName);
+    }
+    return deltaName;
   }
 
   /** Forgets every scope not in `live` (a thread gone, a CPU offline), or all when none is given. */

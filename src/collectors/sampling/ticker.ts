@@ -2,8 +2,9 @@
 // episode origin (tick k at t_mono_ns = k × interval), so rows of collectors with the same
 // interval line up, a restarted collector rejoins the same grid, and no drift accumulates.
 // A late wake-up never hides: the ticks it skipped are counted and reported on the next tick.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { loopPulse } from '../../control/loop-pulse';
 import type { CollectorContext } from '../contract';
+import { StopAwareSleep } from './stop-aware-sleep';
 
 const NS_PER_MS = 1_000_000n;
 
@@ -30,20 +31,27 @@ export async function* ticks(ctx: TickerContext, intervalMs: number): AsyncItera
   const intervalNs = BigInt(Math.round(intervalMs)) * NS_PER_MS;
   let index = firstIndexAtOrAfter(ctx.clock.monoNs(), intervalNs);
   let missedBefore = 0;
-  for (;;) {
-    const scheduledMonoNs = index * intervalNs;
-    if (!(await sleepUntil(ctx, scheduledMonoNs))) return;
-    // Woken after the next tick was already due: jump to the latest due tick and count the rest.
-    const latestDue = ctx.clock.monoNs() / intervalNs;
-    if (latestDue > index) {
-      const skipped = Number(latestDue - index);
-      ctx.counters.add('missed_ticks', skipped);
-      missedBefore += skipped;
-      index = latestDue;
+  const sleep = new StopAwareSleep(ctx.stopSignal);
+  try {
+    for (;;) {
+      const scheduledMonoNs = index * intervalNs;
+      if (!(await sleepUntil(ctx, sleep, scheduledMonoNs))) return;
+      // This wake-up is the thread's heartbeat too: no second timer wakes it for the pulse.
+      loopPulse.turned();
+      // Woken after the next tick was already due: jump to the latest due tick and count the rest.
+      const latestDue = ctx.clock.monoNs() / intervalNs;
+      if (latestDue > index) {
+        const skipped = Number(latestDue - index);
+        ctx.counters.add('missed_ticks', skipped);
+        missedBefore += skipped;
+        index = latestDue;
+      }
+      yield { index: Number(index), scheduledMonoNs: index * intervalNs, missedBefore };
+      missedBefore = 0;
+      index += 1n;
     }
-    yield { index: Number(index), scheduledMonoNs: index * intervalNs, missedBefore };
-    missedBefore = 0;
-    index += 1n;
+  } finally {
+    sleep.dispose();
   }
 }
 
@@ -56,17 +64,12 @@ function firstIndexAtOrAfter(nowMonoNs: bigint, intervalNs: bigint): bigint {
 // Sleeps until `targetMonoNs`; false when stop was requested first. Timers have millisecond
 // resolution and libuv's cached loop time can fire one a little early, so the remaining time
 // is measured again after each wake-up.
-async function sleepUntil(ctx: TickerContext, targetMonoNs: bigint): Promise<boolean> {
+async function sleepUntil(ctx: TickerContext, sleep: StopAwareSleep, targetMonoNs: bigint): Promise<boolean> {
   for (;;) {
     if (ctx.stopSignal.aborted) return false;
     const remainingNs = targetMonoNs - ctx.clock.monoNs();
     if (remainingNs <= 0n) return true;
-    try {
-      await sleep(Math.ceil(Number(remainingNs) / 1e6), undefined, { signal: ctx.stopSignal });
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') return false;
-      throw err;
-    }
+    await sleep.sleep(Math.ceil(Number(remainingNs) / 1e6));
   }
 }
 
