@@ -6,7 +6,7 @@ import { labelKeysOf } from './episode-columns';
 import type { EpisodeInput } from './episode-input';
 import { createEpisodesTable } from './episode-table';
 import { createEventsTable, MARKER_SOURCE } from './event-table';
-import { createFeaturesView } from './feature-grid';
+import { createFeaturesView, type FeatureColumn } from './feature-grid';
 import { createRowsView, discoverRowSources, type RowSource } from './row-source';
 
 export interface DatasetOptions {
@@ -19,6 +19,8 @@ export interface DatasetViews {
   labelKeys: string[];
   /** Sources left out as lab-only (with deployableOnly). */
   leftOut: string[];
+  /** The features view's field columns, with their rules. */
+  featureColumns: FeatureColumn[];
 }
 
 /** Creates every relation of the dataset of `episodes` in `db`. */
@@ -34,8 +36,8 @@ export async function createDatasetViews(db: Db, episodes: readonly EpisodeInput
   const keepEvent = (source: string): boolean => keepSource(source) || source === MARKER_SOURCE;
   await createEventsTable(db, episodes, labelKeys, keepEvent);
   await createEpisodesTable(db, episodes, labelKeys, options.deployableOnly);
-  await createFeaturesView(db, episodes, sources, labelKeys, options.gridNs);
-  return { sources, labelKeys, leftOut };
+  const featureColumns = await createFeaturesView(db, episodes, sources, labelKeys, options.gridNs);
+  return { sources, labelKeys, leftOut, featureColumns };
 }
 
 /** The sources every episode that has them recorded as available in deployment. */
