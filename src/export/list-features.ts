@@ -13,7 +13,7 @@ import { sqlIdent, sqlString } from './sql-text';
 // when QEMU restarts), a disk's drive id before its qdev path or node.
 export const ELEMENT_ID_KEYS = ['vcpu_index', 'cpu', 'device', 'qdev', 'node_name', 'qom_path', 'name', 'interface', 'thread_id', 'provider'];
 
-/** One list, exploded to one relation of (vm, episode, t, id, e): its elements, each named. */
+/** One list, exploded to one relation of (vm, episode, t, segment, id, e): its elements, each named. */
 export interface ListRelation {
   /** The list's flattened name within a row, ids left out (`cpus`, `results.query_stats_vm.stats`). */
   listName: string;
@@ -25,13 +25,13 @@ export interface ListRelation {
   fields: Array<{ name: string; sql: string; integer: boolean }>;
 }
 
-/** The relations of every list column of `layout`; `rowsOf(column)`: a relation of vm, episode, t and `list_json`, the column. */
+/** The relations of every list column of `layout`; `rowsOf(column)`: a relation of vm, episode, t, segment and `list_json`, the column. */
 export function listRelations(layout: FieldLayout, rowsOf: (column: string) => string): ListRelation[] {
   const relations: ListRelation[] = [];
   for (const column of layout.columns) {
     if (column.element === undefined) continue;
     const parsed = `from_json(list_json, ${sqlString(JSON.stringify(jsonStructure([column.element])))})`;
-    const base = `SELECT vm, episode, t, NULL::VARCHAR AS id, ${parsed} AS l FROM (${rowsOf(sqlIdent(column.name))})`;
+    const base = `SELECT vm, episode, t, segment, NULL::VARCHAR AS id, ${parsed} AS l FROM (${rowsOf(sqlIdent(column.name))})`;
     explode({ listName: column.name, rowList: column.name, within: '' }, column.element, base, relations);
   }
   return relations;
@@ -42,10 +42,10 @@ export function listRelations(layout: FieldLayout, rowsOf: (column: string) => s
 // its elements.
 function explode(names: { listName: string; rowList: string; within: string }, element: Structure, parent: string, relations: ListRelation[]): void {
   const { listName, rowList, within } = names;
-  const unnested = `SELECT vm, episode, t, id AS parent_id, unnest(l) AS e, generate_subscripts(l, 1) - 1 AS pos FROM (${parent})`;
+  const unnested = `SELECT vm, episode, t, segment, id AS parent_id, unnest(l) AS e, generate_subscripts(l, 1) - 1 AS pos FROM (${parent})`;
   const own = idSql(element);
   const id = within === '' ? own : `parent_id || ${sqlString(`.${within}.`)} || ${own}`;
-  const sql = `SELECT vm, episode, t, ${id} AS id, e FROM (${unnested})`;
+  const sql = `SELECT vm, episode, t, segment, ${id} AS id, e FROM (${unnested})`;
   const fields: ListRelation['fields'] = [];
   const nested: Array<{ path: string[]; element: Structure }> = [];
   walk(element, [], fields, nested);
@@ -53,7 +53,7 @@ function explode(names: { listName: string; rowList: string; within: string }, e
   for (const inner of nested) {
     const access = inner.path.reduce((expr, key) => `${expr}[${sqlString(key)}]`, 'e');
     const innerPath = inner.path.join('.');
-    explode({ listName: `${listName}.${innerPath}`, rowList, within: innerPath }, inner.element, `SELECT vm, episode, t, id, ${access} AS l FROM (${sql})`, relations);
+    explode({ listName: `${listName}.${innerPath}`, rowList, within: innerPath }, inner.element, `SELECT vm, episode, t, segment, id, ${access} AS l FROM (${sql})`, relations);
   }
 }
 

@@ -16,11 +16,11 @@ export interface GridPart {
   rules: Array<{ column: string; field: string; rule: BinRule }>;
 }
 
-/** The list columns of `source` (CTE names start with `prefix`); `t` places a row, `binOf` maps a time to its bin. */
-export async function listGridPart(db: Db, source: RowSource, prefix: string, t: string, binOf: (t: string) => string): Promise<GridPart> {
+/** The list columns of `source` (CTE names start with `prefix`); `place` places a row (its time and timeline segment), `binOf` maps a time to its bin. */
+export async function listGridPart(db: Db, source: RowSource, prefix: string, place: { t: string; segment: string }, binOf: (t: string) => string): Promise<GridPart> {
   const part: GridPart = { ctes: [], joined: [], selects: [], rules: [] };
   const { rules } = source.sourceRules;
-  const rowsOf = (column: string): string => `SELECT vm, episode, ${t} AS t, ${column} AS list_json FROM ${sqlIdent(source.view)}`;
+  const rowsOf = (column: string): string => `SELECT vm, episode, ${place.t} AS t, ${place.segment} AS segment, ${column} AS list_json FROM ${sqlIdent(source.view)}`;
   const relations = listRelations(source.layout, rowsOf);
   for (const [r, relation] of relations.entries()) {
     const fields = relation.fields
@@ -33,7 +33,7 @@ export async function listGridPart(db: Db, source: RowSource, prefix: string, t:
     const name = `${prefix}l${r}`;
     const values = fields.map((field, j) => rowValueSql(field.rule, field.sql, field.integer, j));
     const window = intervalSql(fields.map((field) => field.rule), 't');
-    const windowClause = window === '' ? '' : ' WINDOW w AS (PARTITION BY vm, episode, id ORDER BY t)';
+    const windowClause = window === '' ? '' : ' WINDOW w AS (PARTITION BY vm, episode, segment, id ORDER BY t)';
     part.ctes.push(
       `${name}p AS (SELECT vm, episode, id, ${binOf('t')} AS bin${window}, ${values.join(', ')} FROM (${relation.sql})${windowClause})`,
       `${name}a AS (SELECT vm, episode, bin, id, ${fields.map((field, j) => binValueSql(field.rule, j)).join(', ')} FROM ${name}p GROUP BY vm, episode, bin, id)`,
