@@ -1,6 +1,6 @@
-// How a source's JSON rows become typed columns. DuckDB reports the structure of every row of a
-// source (json_group_structure: each key's type merged over all rows, so an integer column is
-// UBIGINT, BIGINT or HUGEINT as wide as every value seen requires); this module turns that into
+// How a source's JSON rows become typed columns. The structure of every row of a source
+// (json-structure.ts: each key's type merged over all rows, so an integer column is BIGINT,
+// UBIGINT or DECIMAL(38,0) as wide as every value seen requires); this module turns that into
 // read_json's declared columns and the flat column list of the table. Nested objects are
 // flattened to `a.b` columns; arrays (per-CPU, per-thread, per-disk lists) stay one JSON column,
 // with their elements' structure kept for the feature grid (list-features.ts).
