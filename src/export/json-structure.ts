@@ -188,17 +188,18 @@ export class StructureScan {
 
   private number(node: Node): void {
     this.addKind(node, NUMBER);
-    const negative = this.bytes[this.at] === MINUS;
-    if (negative) this.at += 1;
-    const digitsStart = this.at;
-    while (this.at < this.end && isDigit(this.bytes[this.at]!)) this.at += 1;
-    const digitsEnd = this.at;
+    // Locals, not fields, in the loops: this runs for every number of every row.
+    const { bytes, end } = this;
+    let at = this.at;
+    const negative = bytes[at] === MINUS;
+    if (negative) at += 1;
+    const digitsStart = at;
+    while (at < end && isDigit(bytes[at]!)) at += 1;
+    const digitsEnd = at;
     if (digitsEnd === digitsStart) throw new SyntaxFault();
-    let fraction = false;
-    while (this.at < this.end && isNumberTail(this.bytes[this.at]!)) {
-      fraction = true;
-      this.at += 1;
-    }
+    while (at < end && isNumberTail(bytes[at]!)) at += 1;
+    const fraction = at !== digitsEnd;
+    this.at = at;
     const digits = digitsEnd - digitsStart;
     if (fraction || digits > DECIMAL_DIGITS) {
       this.setFlag(node, 'double');
@@ -236,24 +237,28 @@ export class StructureScan {
   }
 
   private skipString(): void {
-    this.at += 1;
-    while (this.at < this.end) {
-      const byte = this.bytes[this.at]!;
+    const { bytes, end } = this;
+    let at = this.at + 1;
+    while (at < end) {
+      const byte = bytes[at]!;
       if (byte === QUOTE) {
-        this.at += 1;
+        this.at = at + 1;
         return;
       }
-      this.at += byte === BACKSLASH ? 2 : 1;
+      at += byte === BACKSLASH ? 2 : 1;
     }
     throw new SyntaxFault();
   }
 
   private skipSpace(): void {
-    while (this.at < this.end) {
-      const byte = this.bytes[this.at]!;
-      if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return;
-      this.at += 1;
+    const { bytes, end } = this;
+    let at = this.at;
+    while (at < end) {
+      const byte = bytes[at]!;
+      if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) break;
+      at += 1;
     }
+    this.at = at;
   }
 }
 
