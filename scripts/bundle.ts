@@ -24,6 +24,8 @@ async function bundle(): Promise<void> {
       // The bodies of vmtel ship and vmtel archive, loaded from beside load-fleet-cli.js when one
       // of them runs: no other command reads their code.
       'fleet-cli': join(DIST, 'src', 'fleet', 'fleet-cli.js'),
+      // Started by `vmtel export` and `vmtel sql` from beside the CLI: the structure scan of a rows file.
+      'structure-worker': join(DIST, 'src', 'export', 'structure-worker.js'),
     },
     outdir: OUT,
     ...BUNDLE_OPTIONS,

@@ -9,7 +9,9 @@ import { HostSampler } from '../../src/collectors/host/host-sampler';
 import { InterfaceSampler } from '../../src/collectors/net/interface-sampler';
 import { ProcessSampler } from '../../src/collectors/qemu-process/process-sampler';
 import { VcpuThreads } from '../../src/collectors/qemu-process/vcpu-threads';
+import { rowKeyOf, withRowNames } from '../../src/collectors/qmp/result-names';
 import { QmpFigures } from '../../src/sim/qmp-figures';
+import type { ExactJson } from '../../src/sink/exact-json';
 import { toJson } from '../../src/sink/json-line';
 import { collectorRecord, WALL_START_NS, writeSyntheticManifest } from '../../test/export/synthetic-episode';
 import type { CollectorRecord } from '../../src/orchestrator/manifest';
@@ -88,13 +90,18 @@ function samplers(): Array<[string, () => Record<string, unknown>]> {
       'qmp',
       () => ({
         poll_ns: 310_000,
-        results: {
-          'query-status': { running: true, singlestep: false, status: 'running' },
-          'query-blockstats': qmp.blockstats(),
-          'query-cpus-fast': qmp.cpusFast(),
-          'query-stats:vm': qmp.stats('vm'),
-          'query-stats:vcpu': qmp.stats('vcpu'),
-        },
+        // Named as the collector writes them (result-names.ts).
+        results: Object.fromEntries(
+          (
+            [
+              ['query-status', { running: true, singlestep: false, status: 'running' }],
+              ['query-blockstats', qmp.blockstats()],
+              ['query-cpus-fast', qmp.cpusFast()],
+              ['query-stats:vm', qmp.stats('vm')],
+              ['query-stats:vcpu', qmp.stats('vcpu')],
+            ] as Array<[string, ExactJson]>
+          ).map(([entry, value]) => [rowKeyOf(entry), withRowNames(entry.split(':')[0]!, value)]),
+        ),
       }),
     ],
   ];

@@ -5,8 +5,9 @@
 import { VMTEL_VERSION } from '../version';
 import type { DatasetViews } from './dataset-views';
 import { labelColumn } from './episode-columns';
+import { timelineSegments } from './episode-timeline';
+import { ELEMENT_ID_KEYS } from './list-features';
 import type { EpisodeInput } from './episode-input';
-import { featureRules } from './feature-grid';
 import type { ExportRequest } from './export-dataset';
 
 export interface TableCounts {
@@ -21,7 +22,7 @@ export interface TableCounts {
 const RULES = {
   rows: 'one row per whole JSONL line; objects flattened to `a.b` columns, arrays kept as one JSON column; t_mono_ns and t_wall_ns BIGINT, built-in u64 counters UBIGINT, other integers BIGINT, or UBIGINT / DECIMAL(38,0) when a value passes 2^63',
   features:
-    'one row per episode per bin [bin × grid_ns, (bin+1) × grid_ns) of t_mono_ns (guest rows by t_guest_host_ns when present); counters: rate per second over the intervals ending in the bin; gauges: mean of the bin; `<source>.rows_in_bin` 0 and nulls where a source has no row; phase: the last phase marker at or before the bin start',
+    `one row per episode per bin [bin × grid_ns, (bin+1) × grid_ns) of the episode's timeline: t_mono_ns (guest rows t_guest_host_ns when present) plus the shift_ns of the row's timeline segment (the last whose from_wall_ns is at or before its t_wall_ns); counters: rate per second over the intervals ending in the bin; gauges: mean of the bin; each numeric field of a list's elements as \`<source>.<list>.<id>.<field>\`, the id \`key=value\` of the element's first id key (${ELEMENT_ID_KEYS.join(', ')}) or its position \`[n]\`; \`<source>.rows_in_bin\` 0 and nulls where a source has no row; phase: the last phase marker at or before the bin start`,
   deployable_only: 'only sources every episode recorded with available_in_deployment: true, in rows, events (plus markers) and features; episodes keeps identity and labels',
 };
 
@@ -40,6 +41,12 @@ export function describeDataset(input: { request: ExportRequest; episodes: reado
       episode: episode.manifest.episode,
       labels: episode.labels,
       unreadable_event_lines: episode.unreadableEventLines,
+      // Where each segment sits on the episode's timeline (a wall time of 19 digits as exact text).
+      timeline_segments: timelineSegments(episode.manifest).map((segment) => ({
+        segment: segment.segment,
+        from_wall_ns: String(segment.fromWallNs),
+        shift_ns: Number(segment.shiftNs),
+      })),
       rows: Object.fromEntries(
         episode.sources
           .filter((source) => !views.leftOut.includes(source.name))
@@ -66,7 +73,7 @@ export function describeDataset(input: { request: ExportRequest; episodes: reado
         rows: counts.features,
         columns: views.sources.flatMap((source) => [
           { column: `${source.name}.rows_in_bin`, source: source.name, rule: 'count' },
-          ...featureRules(source).map((rule) => ({ column: rule.column, source: source.name, field: rule.field, rule: rule.rule })),
+          ...views.featureColumns.filter((feature) => feature.source === source.name).map((rule) => ({ column: rule.column, source: source.name, field: rule.field, rule: rule.rule })),
         ]),
       },
     },

@@ -26,8 +26,10 @@ export async function openDb(options: { threads?: number } = {}): Promise<Db> {
       const struct = type as import('@duckdb/node-api').DuckDBStructType;
       return Object.fromEntries(struct.entryNames.map((name, i) => [name, structureOf(struct.entryTypes[i]!)]));
     }
-    const nested = type.typeId === DuckDBTypeId.LIST || type.typeId === DuckDBTypeId.ARRAY || type.typeId === DuckDBTypeId.MAP;
-    return nested ? ['JSON'] : type.toString();
+    // A list's elements keep their structure (the feature grid puts their numbers on it).
+    if (type.typeId === DuckDBTypeId.LIST) return [structureOf((type as import('@duckdb/node-api').DuckDBListType).valueType)];
+    if (type.typeId === DuckDBTypeId.ARRAY) return [structureOf((type as import('@duckdb/node-api').DuckDBArrayType).valueType)];
+    return type.typeId === DuckDBTypeId.MAP ? ['JSON'] : type.toString();
   };
   const config: Record<string, string> = {};
   if (options.threads !== undefined) config['threads'] = String(options.threads);

@@ -30,8 +30,11 @@ export interface EpisodeInput {
   events: Array<Record<string, ExactJson>>;
   /** events.jsonl lines that are not one JSON object (a torn last line, say): left out, counted. */
   unreadableEventLines: number;
-  /** `vmtel report`'s figures and verdict of the episode (episodes.parquet carries them). */
-  report: EpisodeReport;
+  /**
+   * `vmtel report`'s figures and verdict of the episode (episodes.parquet carries them): a pass
+   * over every row in this thread, left running while DuckDB reads the rows on its own threads.
+   */
+  report: Promise<EpisodeReport>;
 }
 
 /** Reads one run dir; a path that is not an episode's run dir is a VMTEL_NOT_A_RUN_DIR. */
@@ -60,7 +63,9 @@ export async function readEpisodeInput(runDirArg: string): Promise<EpisodeInput>
   const read = await forEachEvent(runDir.path, (event) => events.push(event.fields));
   // A torn last line (a crash cut it short) is one more line left out.
   const unreadableEventLines = read.unreadable + (read.unterminatedBytes > 0 ? 1 : 0);
-  const report = await episodeReport(runDir.path);
+  const report = episodeReport(runDir.path);
+  // Awaited when the episodes table is made; a failure before then is not an unhandled rejection.
+  report.catch(() => undefined);
   return { runDir: runDir.path, manifest, labels: runDir.labels, sources, events, unreadableEventLines, report };
 }
 

@@ -5,6 +5,7 @@
 // detector can know, but whether the episode can be trusted is.
 import type { Db } from './duckdb';
 import { labelColumn } from './episode-columns';
+import type { EpisodeReport } from '../report';
 import type { EpisodeInput } from './episode-input';
 import { createLiteralTable, type LiteralColumn, type LiteralValue } from './literal-table';
 
@@ -64,11 +65,12 @@ export async function createEpisodesTable(db: Db, episodes: readonly EpisodeInpu
     columns.push(...MANIFEST_COLUMNS, ...GUEST_CLOCK_COLUMNS);
     for (const name of sourceNames) columns.push(...SOURCE_COLUMNS.map(({ suffix, type }) => ({ name: `${name}.${suffix}`, type })));
   }
-  await createLiteralTable(db, EPISODES_TABLE, columns, episodes.map(recordOf));
+  const reports = await Promise.all(episodes.map((episode) => episode.report));
+  await createLiteralTable(db, EPISODES_TABLE, columns, episodes.map((episode, i) => recordOf(episode, reports[i]!)));
 }
 
-function recordOf(episode: EpisodeInput): Record<string, LiteralValue> {
-  const { manifest, report } = episode;
+function recordOf(episode: EpisodeInput, report: EpisodeReport): Record<string, LiteralValue> {
+  const { manifest } = episode;
   const record: Record<string, LiteralValue> = {
     vm: manifest.vm,
     episode: manifest.episode,

@@ -1,18 +1,19 @@
 // `vmtel export`: the episodes of the given run dirs as one dataset of tables (Parquet or CSV)
 // plus dataset.json, which describes it. Each table is copied by DuckDB from the relations of
-// dataset-views.ts; once a source's rows are written, its view is pointed at the written file,
-// so the feature grid reads compact columns instead of parsing the JSON a second time.
+// dataset-views.ts, the rows first (copyRows).
 import { join } from 'node:path';
 import { writeFileAtomic } from '../orchestrator/atomic-file';
 import { describeDataset, type TableCounts } from './dataset-description';
-import { createDatasetViews, type DatasetOptions } from './dataset-views';
+import { createDerivedViews, planDataset, type DatasetOptions, type DatasetPlan } from './dataset-views';
 import { openDb, type Db } from './duckdb';
 import { readEpisodeInputs } from './episode-input';
 import { EPISODES_TABLE } from './episode-table';
 import { EVENTS_TABLE } from './event-table';
 import { FEATURES_VIEW } from './feature-grid';
 import { OutputDir } from './output-dir';
+import { createRowsView, sameTable, withLayout, type RowSource } from './row-source';
 import { sqlIdent, sqlString } from './sql-text';
+import { guessStructure, structureInWorker } from './structure-of-files';
 
 export type ExportFormat = 'parquet' | 'csv';
 
@@ -39,28 +40,33 @@ export async function exportDataset(request: ExportRequest): Promise<string[]> {
   const db = await openDb();
   const written: string[] = [];
   try {
-    const views = await createDatasetViews(db, episodes, request);
-    const counts: TableCounts = { rows: {}, events: 0, episodes: 0, features: 0 };
-    const copy = async (relation: string, name: string): Promise<string> => {
+    // A table to a temp file; then `commit` gives it its final name.
+    const copyToTemp = async (relation: string, name: string) => {
       const finalName = `${name}.${request.format}`;
       const temp = out.tempFor(finalName);
       await db.run(`COPY (SELECT * FROM ${sqlIdent(relation)}) TO ${sqlString(temp)} (${COPY_OPTIONS[request.format]})`);
-      const path = out.commit(temp, finalName);
-      written.push(path);
-      return path;
+      return {
+        discard: () => out.discard(temp),
+        commit: (): string => {
+          const path = out.commit(temp, finalName);
+          written.push(path);
+          return path;
+        },
+      };
     };
-    for (const source of views.sources) {
-      const path = await copy(source.view, join('rows', source.name));
-      const reader = request.format === 'parquet' ? `read_parquet(${sqlString(path)})` : null;
-      if (reader !== null) await db.run(`CREATE OR REPLACE VIEW ${sqlIdent(source.view)} AS SELECT * FROM ${reader}`);
-      counts.rows[source.name] = await countByEpisode(db, source.view);
-    }
+    const copy = async (relation: string, name: string): Promise<string> => (await copyToTemp(relation, name)).commit();
+    const plan = await planDataset(episodes, request);
+    const sources = await copyRows(db, plan, (source) => copyToTemp(source.view, join('rows', source.name)));
+    const counts: TableCounts = { rows: {}, events: 0, episodes: 0, features: 0 };
+    for (const source of sources) counts.rows[source.name] = await countByEpisode(db, source.view);
+    const views = await createDerivedViews(db, episodes, plan, sources, request);
     await copy(EVENTS_TABLE, 'events');
     await copy(EPISODES_TABLE, 'episodes');
-    await copy(FEATURES_VIEW, 'features');
-    counts.events = await countOf(db, EVENTS_TABLE);
-    counts.episodes = await countOf(db, EPISODES_TABLE);
-    counts.features = await countOf(db, FEATURES_VIEW);
+    const featuresPath = await copy(FEATURES_VIEW, 'features');
+    counts.events = await countOf(db, sqlIdent(EVENTS_TABLE));
+    counts.episodes = await countOf(db, sqlIdent(EPISODES_TABLE));
+    // From the file written, not the view: the view would compute the grid a second time.
+    counts.features = await countOf(db, request.format === 'parquet' ? `read_parquet(${sqlString(featuresPath)})` : sqlIdent(FEATURES_VIEW));
     const description = describeDataset({ request, episodes, views, counts });
     const datasetPath = join(request.outDir, DATASET_FILE);
     writeFileAtomic(datasetPath, `${JSON.stringify(description, null, 2)}\n`);
@@ -74,8 +80,36 @@ export async function exportDataset(request: ExportRequest): Promise<string[]> {
   }
 }
 
+// Copies every source's rows, reading each file once for its structure and once for its copy,
+// side by side: the copy starts with the structure of the files' first lines while a worker reads
+// all of them; a source whose whole structure makes another table (a key first seen late, a
+// wider integer) is copied again with it. Once written, a source's view reads its Parquet file,
+// so the feature grid reads compact columns instead of parsing the JSON a second time.
+async function copyRows(db: Db, plan: DatasetPlan, copy: (source: RowSource) => Promise<{ discard(): void; commit(): string }>): Promise<RowSource[]> {
+  const structures = plan.sources.map((source) => structureInWorker(source.files.map(({ path }) => path)));
+  // Each is awaited in turn below; one failing before its turn is not an unhandled rejection.
+  for (const structure of structures) structure.catch(() => undefined);
+  const sources: RowSource[] = [];
+  for (const [i, planned] of plan.sources.entries()) {
+    const guessed = withLayout(planned, guessStructure(planned.files.map(({ path }) => path)));
+    await createRowsView(db, guessed, plan.labelKeys);
+    let written = await copy(guessed);
+    const source = withLayout(planned, await structures[i]!);
+    if (!sameTable(source.layout, guessed.layout)) {
+      written.discard();
+      await createRowsView(db, source, plan.labelKeys);
+      written = await copy(source);
+    }
+    const path = written.commit();
+    if (path.endsWith('.parquet')) await db.run(`CREATE OR REPLACE VIEW ${sqlIdent(source.view)} AS SELECT * FROM read_parquet(${sqlString(path)})`);
+    sources.push(source);
+  }
+  return sources;
+}
+
+// `relation` as SQL: a quoted name or a table function.
 async function countOf(db: Db, relation: string): Promise<number> {
-  const [row] = await db.rows(`SELECT count(*) AS n FROM ${sqlIdent(relation)}`);
+  const [row] = await db.rows(`SELECT count(*) AS n FROM ${relation}`);
   return Number(row?.['n'] ?? 0);
 }
 

@@ -1,8 +1,9 @@
-// How a source's JSON rows become typed columns. DuckDB reports the structure of every row of a
-// source (json_group_structure: each key's type merged over all rows, so an integer column is
-// UBIGINT, BIGINT or HUGEINT as wide as every value seen requires); this module turns that into
+// How a source's JSON rows become typed columns. The structure of every row of a source
+// (json-structure.ts: each key's type merged over all rows, so an integer column is BIGINT,
+// UBIGINT or DECIMAL(38,0) as wide as every value seen requires); this module turns that into
 // read_json's declared columns and the flat column list of the table. Nested objects are
-// flattened to `a.b` columns; arrays (per-CPU, per-thread, per-disk lists) stay one JSON column.
+// flattened to `a.b` columns; arrays (per-CPU, per-thread, per-disk lists) stay one JSON column,
+// with their elements' structure kept for the feature grid (list-features.ts).
 import { sqlIdent, sqlString } from './sql-text';
 
 /** A structure as json_group_structure reports it: a type name, an object of them, or a list. */
@@ -15,6 +16,8 @@ export interface FlatColumn {
   /** The keys from the row down to the value. */
   path: string[];
   type: string;
+  /** For a list (kept as one JSON column): the structure of its elements, merged over all rows. */
+  element?: Structure;
 }
 
 export interface FieldLayout {
@@ -68,17 +71,17 @@ function typeOf(structure: Structure, path: string[], decide: TypeDecider, colum
     }
     return leaf(name, path, 'JSON', columns, taken, skipped);
   }
-  if (Array.isArray(structure)) return leaf(name, path, 'JSON', columns, taken, skipped);
+  if (Array.isArray(structure)) return leaf(name, path, 'JSON', columns, taken, skipped, structure[0]);
   const declared = decide(name, structure === 'NULL' ? 'JSON' : structure);
   return leaf(name, path, declared, columns, taken, skipped);
 }
 
-function leaf(name: string, path: string[], type: string, columns: FlatColumn[], taken: Set<string>, skipped: string[]): string {
+function leaf(name: string, path: string[], type: string, columns: FlatColumn[], taken: Set<string>, skipped: string[], element?: Structure): string {
   // `a.b` as a key of its own and b inside a: the first keeps the column name.
   if (taken.has(name.toLowerCase())) skipped.push(name);
   else {
     taken.add(name.toLowerCase());
-    columns.push({ name, path, type });
+    columns.push(element === undefined ? { name, path, type } : { name, path, type, element });
   }
   return type;
 }

@@ -3,16 +3,13 @@
 // collectors' u64 counters UBIGINT, so no integer is rounded anywhere. A collector's definition
 // names its counters (`counters`, patterns of flattened names); the rest are gauges.
 
-/** Integer columns whose values may pass 2^63: UBIGINT when none is negative, else DECIMAL(38,0). */
-export const WIDE_INTEGER = 'HUGEINT';
-
 // Host stamps: vmtel writes them, always within BIGINT.
 const HOST_STAMP = /^t_(mono|wall)_ns$/;
 // The guest's own clocks and the host time of a guest stamp (t_guest_host_ns): BIGINT when
 // every value fits, which a guest cannot be trusted to keep.
 const GUEST_STAMP = /^t_guest_[a-z_]*ns$/;
 // Types read_json may guess from text (a date-looking string): the export keeps text as text.
-const KEPT_TYPES = new Set(['BOOLEAN', 'BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE', 'VARCHAR', 'JSON']);
+const KEPT_TYPES = new Set(['BOOLEAN', 'BIGINT', 'UBIGINT', 'HUGEINT', 'DECIMAL(38,0)', 'DOUBLE', 'VARCHAR', 'JSON']);
 // Bookkeeping, not measurements: never on the feature grid; and `rows_in_bin`, the name the grid
 // gives its own count of a source's rows.
 const NOT_FEATURES = /^(t_mono_ns|t_wall_ns|t_guest_.*|tick|available_in_deployment|rows_in_bin)$/;

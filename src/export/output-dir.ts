@@ -44,6 +44,12 @@ export class OutputDir {
     return finalPath;
   }
 
+  /** Removes one temp file not committed (a table written again). */
+  discard(temp: string): void {
+    rmSync(temp, { force: true });
+    this.temps.delete(temp);
+  }
+
   /** Removes every temp file not committed (after a failure). */
   discardTemps(): void {
     for (const temp of this.temps) rmSync(temp, { force: true });

@@ -27,6 +27,12 @@ export interface SyntheticEpisode {
   labels?: Record<string, string>;
   sources: SyntheticSource[];
   events?: Array<Record<string, unknown>>;
+  /**
+   * An episode continued after host reboots: per timeline segment, the seconds from segment 0's
+   * t_mono_ns 0 to this segment's (by the wall clock). A row or event with `segment: k` is
+   * stamped on segment k's own monotonic clock. Absent: one segment.
+   */
+  segmentEpochsS?: number[];
 }
 
 // A plausible origin and wall anchor: the stamps of every row are built from them.
@@ -39,19 +45,28 @@ export function writeSyntheticEpisode(runDir: string, episode: SyntheticEpisode)
   const collectors: Record<string, CollectorRecord> = {};
   for (const source of episode.sources) {
     const file = `telemetry-${source.name}.jsonl`;
-    const lines = source.rows.map(({ t_mono_ns: at, ...fields }) => {
+    const lines = source.rows.map(({ t_mono_ns: at, segment, ...fields }) => {
       const tMonoNs = BigInt(at);
-      return `${toJson({ t_mono_ns: tMonoNs, t_wall_ns: WALL_START_NS + tMonoNs, source: source.name, available_in_deployment: source.deployable, ...fields })}\n`;
+      const tWallNs = segmentWallNs(episode, segment) + tMonoNs;
+      return `${toJson({ t_mono_ns: tMonoNs, t_wall_ns: tWallNs, source: source.name, available_in_deployment: source.deployable, ...fields })}\n`;
     });
     writeFileSync(join(runDir, file), lines.join('') + (source.tail ?? ''));
     collectors[source.name] = collectorRecord(source.kind, file, source.deployable, source.rowsRecorded ?? source.rows.length);
   }
-  const events = (episode.events ?? []).map((event) => `${toJson({ t_wall_ns: WALL_START_NS + BigInt(event['t_mono_ns'] as number), ...event })}\n`);
+  const events = (episode.events ?? []).map(({ segment, ...event }) => `${toJson({ t_wall_ns: segmentWallNs(episode, segment) + BigInt(event['t_mono_ns'] as number), ...event })}\n`);
   writeFileSync(join(runDir, 'events.jsonl'), events.join(''));
   const modules = episode.sources.filter((source) => source.modulePath !== undefined).map((source) => [source.name, { module: source.modulePath }]);
   writeSyntheticManifest(runDir, episode, collectors, Object.fromEntries(modules));
   return runDir;
 }
+
+// The wall time of t_mono_ns 0 of the segment `segment` (a row's or event's, default 0).
+function segmentWallNs(episode: Pick<SyntheticEpisode, 'segmentEpochsS'>, segment: unknown): bigint {
+  return WALL_START_NS + atS(episode.segmentEpochsS?.[Number(segment ?? 0)] ?? 0);
+}
+
+// Each boot's CLOCK_MONOTONIC origin: any values, as unrelated as two boots' clocks are.
+const segmentOriginNs = (segment: number): bigint => ORIGIN_NS + BigInt(segment) * 7_777_777_777n;
 
 /** Seconds on the episode timeline as t_mono_ns. */
 export function atS(seconds: number): bigint {
@@ -61,7 +76,7 @@ export function atS(seconds: number): bigint {
 /** A stopped episode's episode.json with `collectors` as recorded: what an export reads first. */
 export function writeSyntheticManifest(
   runDir: string,
-  episode: Pick<SyntheticEpisode, 'vm' | 'episode' | 'durationS' | 'labels'>,
+  episode: Pick<SyntheticEpisode, 'vm' | 'episode' | 'durationS' | 'labels' | 'segmentEpochsS'>,
   collectors: Record<string, CollectorRecord>,
   configuredCollectors: Record<string, unknown> = {},
 ): void {
@@ -72,7 +87,7 @@ export function writeSyntheticManifest(
     status: 'stopped',
     t_mono_origin_ns: ORIGIN_NS,
     boot_id: 'b229d551-809e-4ef8-aea8-95794b04dc49',
-    segment: 0,
+    segment: Math.max(0, (episode.segmentEpochsS?.length ?? 1) - 1),
     started_wall_ns: WALL_START_NS,
     started_at: '2026-11-29T19:40:48.729Z',
     wall_anchor: { offset_ns: WALL_START_NS - ORIGIN_NS, uncertainty_ns: 100n, method: 'ms_edge_bracket' },
@@ -81,7 +96,15 @@ export function writeSyntheticManifest(
     stop_reason: 'duration',
     duration_s: episode.durationS,
     orchestrator_restarts: 0,
-    starts: [],
+    // One start per segment (a start after a reboot), placed by its wall anchor.
+    starts: (episode.segmentEpochsS ?? []).map((_epochS, segment) => ({
+      pid: 1000 + segment,
+      started_wall_ns: segmentWallNs(episode, segment),
+      boot_id: `boot-${segment}`,
+      segment,
+      t_mono_origin_ns: segmentOriginNs(segment),
+      wall_anchor: { offset_ns: segmentWallNs(episode, segment) - segmentOriginNs(segment), uncertainty_ns: 100n, method: 'ms_edge_bracket' },
+    })),
     config_path: '/elsewhere/vm.yaml',
     config_digest: '0'.repeat(64),
     // Recorded elsewhere and moved here since, as an archived episode is.

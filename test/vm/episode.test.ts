@@ -182,7 +182,7 @@ test('vmtel run with all five collectors on the real VM: pause, resume and power
     if (atNs < stopNs - STAMP_SLACK_NS || atNs > resumeNs + STAMP_SLACK_NS) assert.equal(status(row), 'running', `qmp row at ${atNs} ns`);
   }
   assert.ok(qmpRows.filter((r) => status(r) === 'paused').length >= 2);
-  const vcpus = ((qmpRows.at(-1)!['results'] as Row)['query-cpus-fast'] as Row[]).map((c) => ({ cpu: c['cpu-index'], tid: c['thread-id'] }));
+  const vcpus = ((qmpRows.at(-1)!['results'] as Row)['query_cpus_fast'] as Row[]).map((c) => ({ cpu: c['vcpu_index'], tid: c['thread_id'] }));
   assert.equal(vcpus.length, 1, 'one vCPU');
   const vcpuCpuMs = exactRows(file('telemetry-qemu_process.jsonl'))
     .filter((r) => r['vcpu_source'] === 'qmp')
@@ -222,7 +222,7 @@ async function assertReportOk(runDir: string, t: { diagnostic(message: string): 
 }
 
 function status(qmpRow: Row): ExactJson | undefined {
-  return ((qmpRow['results'] as Row | undefined)?.['query-status'] as Row | undefined)?.['status'];
+  return ((qmpRow['results'] as Row | undefined)?.['query_status'] as Row | undefined)?.['status'];
 }
 
 // A tap's rx is what the VM sent (counted as rx_dropped instead while the host side is down).

@@ -81,7 +81,7 @@ test('on the real VM under host load: the pause is a clock step of its length, r
 
   const control = await openQmpControl(t, vm.paths.controlQmpSocket);
   await control.execute('stop');
-  const paused = (): number => exactRows(file('telemetry-qmp.jsonl')).filter((r) => (r['results'] as Row)['query-status'] !== undefined && ((r['results'] as Row)['query-status'] as Row)['status'] === 'paused').length;
+  const paused = (): number => exactRows(file('telemetry-qmp.jsonl')).filter((r) => (r['results'] as Row)['query_status'] !== undefined && ((r['results'] as Row)['query_status'] as Row)['status'] === 'paused').length;
   await waitFor(`${PAUSE_POLLS} qmp polls of the paused VM`, () => paused() >= PAUSE_POLLS, STEP_TIMEOUT_MS);
   await control.execute('cont');
   await waitFor('100 guest rows after cont', (() => { const at = guestRows(); return () => guestRows() >= at + 100; })(), STEP_TIMEOUT_MS);

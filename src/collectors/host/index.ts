@@ -17,7 +17,8 @@ export function createHostCollector(procRoot = '/proc') {
     stats: TICKER_STATS,
     // CPU time per state, forks, context switches and stall time only grow; memory, load and the
     // pressure averages are gauges.
-    counters: ['cpu.*_ms', 'context_switches', 'forks', 'pressure.*.total_us'],
+    // `cpus.*_ms`: the same per CPU (a list's fields are named without the element, export.md).
+    counters: ['cpu.*_ms', 'cpus.*_ms', 'context_switches', 'forks', 'pressure.*.total_us'],
     run(ctx) {
       const sampler = new HostSampler(procRoot, (reason) => ctx.emit('host_pressure_unavailable', { reason }));
       return sampleEveryTick(ctx, ctx.options.interval_ms, () => ({ fields: sampler.sample() }), sampler);

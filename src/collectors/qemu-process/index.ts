@@ -56,7 +56,8 @@ export function createQemuProcessCollector(procRoot = '/proc') {
     defaultAvailableInDeployment: false,
     stats: TICKER_STATS,
     // CPU time, faults, context switches and /proc/PID/io only grow; memory and states are gauges.
-    counters: ['utime_ms', 'stime_ms', 'minflt', 'majflt', 'main_thread_*_ctxt_switches', 'io.*'],
+    // `threads.*`: the same per thread (a list's fields are named without the element, export.md).
+    counters: ['utime_ms', 'stime_ms', 'minflt', 'majflt', 'main_thread_*_ctxt_switches', 'io.*', 'threads.utime_ms', 'threads.stime_ms'],
     run: (ctx) => watchQemuProcess(ctx, procRoot),
   });
 }

@@ -1,6 +1,6 @@
 // query-blockstats reports cumulative counters per disk; a row carries each one raw (exact, for
 // cross-checks) and as its change since the previous poll (what a plot of I/O rates wants).
-// Gauges in the same object (idle_time_ns, wr_highest_offset) and nested layers stay as QEMU sent.
+// Keys are already in vmtel's names (result-names.ts). Gauges in the same object (idle_time_ns, wr_highest_offset) and nested layers stay as QEMU sent.
 import type { ExactJson } from '../../sink/exact-json';
 import { CounterDeltas, type CounterValue } from '../sampling/counter-deltas';
 import { isObject, type JsonObject } from './qmp-message';
@@ -39,7 +39,7 @@ export class BlockstatsDeltas {
 
 // A disk is named by its drive id when it has one; -blockdev disks have only a qdev path or node.
 function diskScope(disk: JsonObject, index: number): string {
-  for (const key of ['device', 'qdev', 'node-name']) {
+  for (const key of ['device', 'qdev', 'node_name']) {
     const name = disk[key];
     if (typeof name === 'string' && name !== '') return `${key}=${name}`;
   }

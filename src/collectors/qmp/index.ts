@@ -12,5 +12,9 @@ export const collector = defineBuiltIn({
   options: qmpOptions,
   defaultAvailableInDeployment: false,
   stats: ['polls', 'replies', 'errors', 'events', 'connects', ...TICKER_STATS],
+  // query-blockstats' cumulative counters per disk (blockstats-deltas.ts), its parent layers' too;
+  // a list's fields are named without the element (export.md). KVM's statistics are gauges here:
+  // query-stats does not say which of them only grow.
+  counters: ['results.query_blockstats.*stats.*_bytes', 'results.query_blockstats.*stats.*_operations', 'results.query_blockstats.*stats.*_total_time_ns', 'results.query_blockstats.*stats.*_merged'],
   run: runQmp,
 });

@@ -4,6 +4,7 @@ import type { OptionsOf } from '../../config/option-spec';
 import { intervalOption } from '../sampling/interval-option';
 import { connectTimeoutOption } from '../unix-client/connect-timeout-option';
 import { QUERY_ENTRY, QUERY_ENTRY_DOC } from './query-set';
+import { rowKeyOf } from './result-names';
 
 /** What a default poll asks QEMU: run state, disk counters, vCPU threads and KVM's statistics. */
 export const DEFAULT_QUERIES = ['query-status', 'query-blockstats', 'query-cpus-fast', 'query-stats:vm', 'query-stats:vcpu'];
@@ -23,8 +24,12 @@ export const qmpOptions = {
     default: DEFAULT_QUERIES,
     // A poll repeats every second: anything but a query command would act on the VM.
     item: { pattern: QUERY_ENTRY, doc: QUERY_ENTRY_DOC },
-    // An entry is the key of its result in a row: twice would be one key written twice.
-    check: (queries: readonly string[]) => (new Set(queries).size === queries.length ? null : 'each query at most once'),
+    // An entry names the key of its result in a row: twice, or two entries of one row key
+    // (`query-a:b` and `query-a-b` are both `query_a_b`), would be one key written twice.
+    check: (queries: readonly string[]) => {
+      if (new Set(queries).size !== queries.length) return 'each query at most once';
+      return new Set(queries.map(rowKeyOf)).size === queries.length ? null : 'no two queries of one row key (`-` and `:` both read as `_`)';
+    },
     doc: 'query-* commands run on every poll; `query-stats:vm` runs query-stats with target vm',
   },
   reply_timeout_ms: {

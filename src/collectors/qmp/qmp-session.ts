@@ -12,6 +12,7 @@ import type { QmpOptions } from './options';
 import { MAX_LINE_BYTES, QmpClosedError, QmpReplyLostError, type QmpConnection } from './qmp-connection';
 import type { QmpError } from './qmp-message';
 import { QuerySet } from './query-set';
+import { rowKeyOf, withRowNames } from './result-names';
 import type { VcpuThreadPublisher } from './vcpu-threads';
 
 export type QmpContext = CollectorContext<QmpOptions>;
@@ -85,21 +86,23 @@ async function poll(ctx: QmpContext, connection: QmpConnection, state: PollState
   const pollNs = ctx.clock.monoNs() - sentMonoNs;
   ctx.counters.add('polls');
   ctx.counters.add('replies', replies.length);
+  // Keyed in the row by rowKeyOf (vmtel's names); by the entry as configured where a user reads it.
   const results: Record<string, ExactJson> = {};
+  const resultsByEntry: Record<string, ExactJson> = {};
   const errors: Record<string, QmpError> = {};
   queries.forEach((query, index) => {
     const reply = replies[index]!;
     if (reply.ok) {
-      results[query.key] = resultFor(query.command, reply.value, state);
+      results[rowKeyOf(query.key)] = resultsByEntry[query.key] = resultFor(query.command, reply.value, state);
     } else if (QuerySet.isUnsupported(query, reply.error)) {
       state.queries.drop(query.key);
       ctx.emit('qmp_command_unsupported', { command: query.key, error: reply.error });
     } else {
-      errors[query.key] = reply.error;
+      errors[rowKeyOf(query.key)] = reply.error;
       ctx.counters.add('errors');
     }
   });
-  state.empty.poll(results, sentMonoNs);
+  state.empty.poll(resultsByEntry, sentMonoNs);
   const errorFields = Object.keys(errors).length > 0 ? { errors } : {};
   ctx.rows.write({ ...tickFields(tick), poll_ns: pollNs, results, ...errorFields }, sentMonoNs);
 }
@@ -117,15 +120,17 @@ function lostReply(ctx: QmpContext, connection: QmpConnection, err: QmpReplyLost
   connection.close(REPLY_TIMEOUT);
 }
 
+// The result as written: in vmtel's names first, so everything after reads one spelling.
 function resultFor(command: string, value: ExactJson, state: PollState): ExactJson {
+  const renamed = withRowNames(command, value);
   switch (command) {
     case 'query-cpus-fast':
-      state.vcpus.offer(value);
-      return value;
+      state.vcpus.offer(renamed);
+      return renamed;
     case 'query-blockstats':
-      return state.blockstats.withDeltas(value);
+      return state.blockstats.withDeltas(renamed);
     default:
-      return value;
+      return renamed;
   }
 }
 

@@ -6,7 +6,6 @@ import type { ExactJson } from '../../sink/exact-json';
 import { VCPU_THREADS, type VcpuThread } from '../topics';
 import { isObject } from './qmp-message';
 
-
 export class VcpuThreadPublisher {
   private lastPublished: string | null = null;
 
@@ -22,13 +21,13 @@ export class VcpuThreadPublisher {
   }
 }
 
-/** `cpu-index` and `thread-id` of every entry that has both as integers. */
+/** `vcpu_index` and `thread_id` (renamed from QEMU's, result-names.ts) of every entry that has both as integers. */
 export function vcpuThreads(reply: ExactJson): VcpuThread[] {
   if (!Array.isArray(reply)) return [];
   return reply.flatMap((cpu) => {
     if (!isObject(cpu)) return [];
-    const cpuIndex = cpu['cpu-index'];
-    const threadId = cpu['thread-id'];
+    const cpuIndex = cpu['vcpu_index'];
+    const threadId = cpu['thread_id'];
     return Number.isSafeInteger(cpuIndex) && Number.isSafeInteger(threadId)
       ? [{ cpu_index: cpuIndex as number, thread_id: threadId as number }]
       : [];

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_QUERIES } from '../../../src/collectors/qmp/options';
+import { rowKeyOf } from '../../../src/collectors/qmp/result-names';
 import { BIG_BLOCK_COUNTER_BASE, BIG_BLOCK_COUNTER_STEP, BIG_VM_STAT } from '../../../src/sim/qmp-figures';
 import { parseExactJson, type ExactJson } from '../../../src/sink/exact-json';
 import { readJsonl, readLines } from '../../helpers/jsonl';
@@ -22,24 +23,28 @@ test('each poll writes one row holding the result of every query, keyed by query
     return found.length >= 3 && found;
   });
   for (const row of rows) {
-    assert.deepEqual(Object.keys(row['results'] as object), DEFAULT_QUERIES);
+    assert.deepEqual(Object.keys(row['results'] as object), ['query_status', 'query_blockstats', 'query_cpus_fast', 'query_stats_vm', 'query_stats_vcpu']);
+    assert.deepEqual(Object.keys(row['results'] as object), DEFAULT_QUERIES.map(rowKeyOf));
     assert.equal(row['source'], 'qmp');
     assert.equal(row['available_in_deployment'], false);
     assert.equal(typeof row['tick'], 'number');
     assert.ok((row['poll_ns'] as number) > 0);
   }
   const results = rows[0]!['results'] as Record<string, unknown>;
-  assert.deepEqual(results['query-status'], { status: 'running', running: true });
+  assert.deepEqual(results['query_status'], { status: 'running', running: true });
   assert.deepEqual(
-    (results['query-cpus-fast'] as Array<Record<string, unknown>>).map((cpu) => [cpu['cpu-index'], cpu['thread-id']]),
+    (results['query_cpus_fast'] as Array<Record<string, unknown>>).map((cpu) => [cpu['vcpu_index'], cpu['thread_id']]),
     [[0, 101], [1, 102]],
   );
-  assert.equal((results['query-stats:vcpu'] as unknown[]).length, 2);
+  const firstCpu = (results['query_cpus_fast'] as Array<Record<string, unknown>>)[0]!;
+  assert.deepEqual(Object.keys(firstCpu).filter((key) => key.includes('-')), [], 'no kebab-case key is left');
+  assert.deepEqual(firstCpu['props'], { core_id: 0, thread_index: 0, socket_id: 0 }, "props' SMT thread number is not a host thread_id");
+  assert.equal((results['query_stats_vcpu'] as unknown[]).length, 2);
   const stamps = rows.map((row) => row['t_mono_ns'] as number);
   assert.deepEqual([...stamps].sort((a, b) => a - b), stamps, 'rows in time order');
   server.setRunning(false);
   await waitFor('a row with the VM paused', () =>
-    readJsonl(collector.outputPath).some((row) => (row['results'] as Record<string, { status?: string }>)['query-status']?.status === 'paused'),
+    readJsonl(collector.outputPath).some((row) => (row['results'] as Record<string, { status?: string }>)['query_status']?.status === 'paused'),
   );
 });
 
@@ -49,7 +54,7 @@ test('u64 counters beyond 2^53 are written exactly, with exact deltas', async (t
     const found = exactRows(collector.outputPath);
     return found.length >= 2 && found;
   });
-  const diskStats = (row: Row): Row => ((row['results'] as Row)['query-blockstats'] as Row[])[0]!['stats'] as Row;
+  const diskStats = (row: Row): Row => ((row['results'] as Row)['query_blockstats'] as Row[])[0]!['stats'] as Row;
   const [first, second] = [diskStats(rows[0]!), diskStats(rows[1]!)];
   assert.equal(first['wr_total_time_ns'], BIG_BLOCK_COUNTER_BASE + BIG_BLOCK_COUNTER_STEP);
   assert.equal(first['wr_total_time_ns_delta'], null, 'no delta on the first sample');
@@ -58,7 +63,7 @@ test('u64 counters beyond 2^53 are written exactly, with exact deltas', async (t
   assert.equal(second['rd_bytes_delta'], 4096);
   assert.equal(second['idle_time_ns'], 1_000_000, 'gauges are kept as QEMU sent them');
   assert.equal(second['idle_time_ns_delta'], undefined, 'gauges get no delta');
-  const vmStats = ((rows[0]!['results'] as Row)['query-stats:vm'] as Row[])[0]!['stats'] as Row[];
+  const vmStats = ((rows[0]!['results'] as Row)['query_stats_vm'] as Row[])[0]!['stats'] as Row[];
   assert.deepEqual(vmStats.find((stat) => stat['name'] === 'max_mmu_rmap_size'), { name: 'max_mmu_rmap_size', value: BIG_VM_STAT });
   assert.ok(readLines(collector.outputPath)[0]!.includes(`"value":${BIG_VM_STAT}`), 'the digits themselves are in the file');
 });
@@ -74,8 +79,8 @@ test('a command this QEMU lacks is reported once with its error and dropped from
   ]);
   assert.equal(server.commands.filter((command) => command === 'query-no-such-thing').length, 1);
   const rows = readJsonl(collector.outputPath);
-  assert.deepEqual(Object.keys(rows[0]!['results'] as object), ['query-status', 'query-stats:vm']);
-  assert.deepEqual(Object.keys(rows.at(-1)!['results'] as object), ['query-status', 'query-stats:vm']);
+  assert.deepEqual(Object.keys(rows[0]!['results'] as object), ['query_status', 'query_stats_vm']);
+  assert.deepEqual(Object.keys(rows.at(-1)!['results'] as object), ['query_status', 'query_stats_vm']);
   assert.ok(rows.every((row) => row['errors'] === undefined));
 });
 
@@ -86,7 +91,7 @@ test('a QEMU without query-stats loses only those queries', async (t) => {
     collector.events('qmp_command_unsupported').map((event) => [event.fields['command'], (event.fields['error'] as { class: string }).class]),
     [['query-stats:vm', 'CommandNotFound'], ['query-stats:vcpu', 'CommandNotFound']],
   );
-  assert.deepEqual(Object.keys(readJsonl(collector.outputPath).at(-1)!['results'] as object), ['query-status', 'query-blockstats', 'query-cpus-fast']);
+  assert.deepEqual(Object.keys(readJsonl(collector.outputPath).at(-1)!['results'] as object), ['query_status', 'query_blockstats', 'query_cpus_fast']);
 });
 
 test('the vCPU threads are published for qemu_process, and again only when they change', async (t) => {
