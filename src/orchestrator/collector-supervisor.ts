@@ -17,7 +17,7 @@ import { LiveCounts } from '../live/live-counts';
 import type { EventLog } from './event-log';
 import { workerError, workerFailure } from './worker-failures';
 import type { MainMessage, WorkerMessage } from './thread-messages';
-import { runInWorker, spawnCollectorWorker } from './worker-spawn';
+import { spawnCollectorWorker } from './worker-spawn';
 
 // A worker that said it is done but keeps its thread alive (a socket left open) is a collector
 // bug; it gets this long to exit before it is terminated, so it cannot hold the episode open.
@@ -86,16 +86,14 @@ export class CollectorSupervisor {
     return mergeCounts(this.earlierCounts, this.currentCounts);
   }
 
-  /** Starts the collector, in `booted` (a worker booted for it, see BootedWorkers) or a new worker. */
-  start(booted: Worker | null = null): void {
+  start(): void {
     const { config, episode, hooks } = this;
     this.status = 'running';
     this.workerSaidDone = false;
     this.countsLost = false;
     this.workerStartedAtMs = performance.now();
     this.workerStartedMonoNs = hooks.control.monoNs();
-    const worker = booted ?? spawnCollectorWorker(config);
-    runInWorker(worker, {
+    const worker = spawnCollectorWorker({
       entry: config,
       runDir: episode.runDir,
       controlBuffer: hooks.control.buffer,

@@ -1,8 +1,8 @@
-// The worker entry: glue only. It waits for its setup (the first message), finds the collector it
-// names (a built-in kind, or a user's module) and hands it to runCollector with the parent port
-// as its channel. One entry serves every collector, so there is exactly one path from a worker
-// to the orchestrator; it also describes a user's module to the config loader
-// (module-description.ts), so that code never loads in the orchestrator's thread.
+// The worker entry: glue only. It finds the collector named in workerData (a built-in kind, or a
+// user's module) and hands it to runCollector with the parent port as its channel. One entry
+// serves every collector, so there is exactly one path from a worker to the orchestrator; it
+// also describes a user's module to the config loader (module-description.ts), so that code
+// never loads in the orchestrator's thread.
 import { parentPort } from 'node:worker_threads';
 import { builtInKind } from '../collectors/registry';
 import { serializeError, VmtelError } from '../errors';
@@ -11,7 +11,7 @@ import { runCollector, type Runnable } from './collector-runtime';
 import { loadCollectorModule } from './load-collector-module';
 import type { MainMessage, WorkerMessage } from './thread-messages';
 import { describeModule } from './module-description';
-import { receivedSetup, receivedStart } from './worker-spawn';
+import { receivedStart } from './worker-spawn';
 import type { WorkerSetup } from './thread-messages';
 
 if (parentPort === null) throw new Error('collector-worker.js runs only as a worker thread');
@@ -44,11 +44,5 @@ function run(setup: WorkerSetup): void {
     );
 }
 
-if ('collector' in start) {
-  // A built-in collector's code loads while the setup is on its way (the bundle holds it, so this
-  // cannot fail); a user's module is loaded only once the episode runs it.
-  if (start.collector.builtInKind !== null) builtInKind(start.collector.builtInKind);
-  void receivedSetup(port).then(run);
-} else {
-  void describeModule(start.describe).then((description) => port.postMessage(description));
-}
+if ('run' in start) run(start.run);
+else void describeModule(start.describe).then((description) => port.postMessage(description));

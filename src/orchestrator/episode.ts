@@ -10,7 +10,6 @@ import { EpisodeControl } from '../live/episode-control';
 import { drainShipper, episodeShipper } from '../fleet/episode-shipper';
 import { EVENTS_FILE } from '../run-dir-files';
 import { countsWithFile, emptyCounts } from './collector-counts';
-import { BootedWorkers } from './booted-workers';
 import { CollectorSupervisor, countFields } from './collector-supervisor';
 import { openManifest, startEpisode, type EpisodeStart } from './episode-start';
 import { EventLog } from './event-log';
@@ -57,16 +56,6 @@ export interface EpisodeSummary {
 
 /** Runs the episode to its end; rejects only when it cannot start (the run dir is taken, say). */
 export async function runEpisode(config: EpisodeConfig, options: EpisodeOptions): Promise<EpisodeSummary> {
-  const booted = BootedWorkers.boot(config.collectors.filter((c) => c.enabled));
-  try {
-    return await recordEpisode(config, options, booted);
-  } finally {
-    // Every worker was taken if the episode started; a start that failed ends them here.
-    await booted.discard();
-  }
-}
-
-async function recordEpisode(config: EpisodeConfig, options: EpisodeOptions, booted: BootedWorkers): Promise<EpisodeSummary> {
   const { logger } = options;
   const lock = takeRunDir(config);
   let start: EpisodeStart;
@@ -196,10 +185,9 @@ async function recordEpisode(config: EpisodeConfig, options: EpisodeOptions, boo
   // disk, rows included (they are not fsynced either); the next rewrite, 5 s on, is durable.
   refreshCollectors();
   manifestKeeper.write(manifest, false);
-  // The workers booted while this thread set the episode up (BootedWorkers); each now gets its
-  // setup and starts its collector. None of their messages is handled before the setup below,
-  // which is synchronous, is done.
-  for (const supervisor of supervisors) supervisor.start(booted.take(supervisor.config.name));
+  // Workers boot in threads of their own while this thread finishes its setup; none of their
+  // messages is handled before the setup below, which is synchronous, is done.
+  for (const supervisor of supervisors) supervisor.start();
   startSettleTimer = setTimeout(startSettled, START_SETTLE_MS).unref();
   logger.info(`episode ${config.episode} of vm ${config.vm} recording into ${config.runDir}`);
 

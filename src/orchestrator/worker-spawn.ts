@@ -3,8 +3,7 @@
 // other. What is passed crosses whole (structured clone): nothing is copied field by field.
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { Worker, workerData, type MessagePort } from 'node:worker_threads';
-import type { CollectorEntry } from '../config/collector-entry';
+import { Worker, workerData } from 'node:worker_threads';
 import type { DescribeRequest, ModuleDescription } from './module-description';
 import type { WorkerSetup } from './thread-messages';
 import { defaultMaxHeapMb } from './worker-limits';
@@ -15,17 +14,8 @@ const WORKER_ENTRY = join(__dirname, 'collector-worker.js');
 // wait on something that never comes): validate must answer, not hang.
 const DESCRIBE_TIMEOUT_MS = 10_000;
 
-/**
- * What a worker is started for: running a collector (its built-in kind, if it has one, to load
- * while it waits for its setup), or describing a user's module.
- */
-export type WorkerStart = { collector: { name: string; builtInKind: string | null } } | { describe: DescribeRequest };
-
-/** The first message a collector's worker receives: everything it runs with. */
-interface RunMessage {
-  type: 'run';
-  setup: WorkerSetup;
-}
+/** What a worker is started for: running a collector, or describing a user's module. */
+export type WorkerStart = { run: WorkerSetup } | { describe: DescribeRequest };
 
 // V8's memory reducer, set up in each heap as it is created, follows a thread's quiet spells with
 // full garbage collections that compact the heap and hand pages back, which the thread then
@@ -40,28 +30,14 @@ function turnMemoryReducerOff(): void {
   memoryReducerOff = true;
 }
 
-/**
- * Starts a worker for `entry`, its heap bounded by the entry's max_heap_mb. It boots (Node, the
- * worker bundle, a built-in collector's code) and then waits: its collector runs only once
- * `runInWorker` has given it its setup, so a worker can boot before the episode has its run dir.
- */
-export function spawnCollectorWorker(entry: CollectorEntry): Worker {
+/** Starts the worker of `setup.entry`, its heap bounded by the entry's max_heap_mb. */
+export function spawnCollectorWorker(setup: WorkerSetup): Worker {
   turnMemoryReducerOff();
   return new Worker(WORKER_ENTRY, {
-    name: `vmtel:${entry.name}`,
-    resourceLimits: { maxOldGenerationSizeMb: entry.max_heap_mb },
-    workerData: { collector: { name: entry.name, builtInKind: entry.module === undefined ? entry.kind : null } } satisfies WorkerStart,
+    name: `vmtel:${setup.entry.name}`,
+    resourceLimits: { maxOldGenerationSizeMb: setup.entry.max_heap_mb },
+    workerData: { run: setup } satisfies WorkerStart,
   });
-}
-
-/** Gives a worker from spawnCollectorWorker what it runs. */
-export function runInWorker(worker: Worker, setup: WorkerSetup): void {
-  worker.postMessage({ type: 'run', setup } satisfies RunMessage);
-}
-
-/** In the worker: its setup, once the orchestrator has sent it. */
-export function receivedSetup(port: MessagePort): Promise<WorkerSetup> {
-  return new Promise((resolve) => port.once('message', (message: RunMessage) => resolve(message.setup)));
 }
 
 /** Loads a user's module in a worker of its own and checks an entry's options there. */
