@@ -9,7 +9,9 @@
 const MODULES = [
   {
     dir: 'src/control/',
-    tests: ['control/control-block', 'control/loop-pulse', 'collectors/guest-agent/stop', 'collectors/sampling/ticker'],
+    // The sampling ticker's tests also use the block, but they time wake-ups to milliseconds and
+    // fail on a loaded host without any mutant; they kill none of the mutants these leave alive.
+    tests: ['control/control-block', 'control/loop-pulse', 'control/wall-anchor', 'collectors/guest-agent/stop'],
   },
   {
     dir: 'src/collectors/unix-client/',
