@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { VmtelError } from '../../src/errors';
@@ -77,4 +77,26 @@ test("a take-over another live start is stuck in is waited for, then refused as 
   assert.ok(waitedMs >= TAKEOVER_WAIT_MS - 1, `gave up after ${waitedMs} ms, before the take-over had ${TAKEOVER_WAIT_MS} ms`);
   assert.deepEqual(readdirSync(runDir).sort(), ['vmtel.lock', `vmtel.lock.takeover-${gone.pid}`], 'nothing of the refused start is left');
   assert.equal(readFileSync(join(runDir, 'vmtel.lock'), 'utf8'), `${gone.pid}\n`);
+});
+
+test('a lock that is a link is refused as unsafe, never read through nor taken for absent', (t) => {
+  const runDir = tempDir(t);
+  writeFileSync(join(runDir, 'elsewhere'), `${LIVE_PID}\n`);
+  symlinkSync(join(runDir, 'elsewhere'), join(runDir, 'vmtel.lock'));
+  assert.throws(
+    () => RunDirLock.acquire(runDir),
+    (err: unknown) => err instanceof VmtelError && err.code === 'VMTEL_RUN_DIR_UNSAFE',
+  );
+  assert.deepEqual(readdirSync(runDir).sort(), ['elsewhere', 'vmtel.lock']);
+  assert.equal(readFileSync(join(runDir, 'elsewhere'), 'utf8'), `${LIVE_PID}\n`);
+});
+
+test('taking, refusing and releasing the lock leave no file descriptor open', (t) => {
+  const openFds = (): number => readdirSync('/proc/self/fd').length;
+  const runDir = tempDir(t);
+  const before = openFds();
+  RunDirLock.acquire(runDir).release();
+  writeFileSync(join(runDir, 'vmtel.lock'), `${LIVE_PID}\n`);
+  assertBusy(runDir, LIVE_PID);
+  assert.equal(openFds(), before);
 });
