@@ -11,6 +11,7 @@ import { test, type TestContext } from 'node:test';
 import { VmtelError } from '../../src/errors';
 import { RunDirLock } from '../../src/orchestrator/run-dir-lock';
 import { tempDir } from '../helpers/temp-dir';
+import { fillDisk, mountTmpfs, MOUNT_SKIP_REASON } from '../helpers/tmpfs';
 import { withDeadline } from '../helpers/wait-for';
 
 // A live process that is not this one: the test runner that started this file.
@@ -99,4 +100,12 @@ test('taking, refusing and releasing the lock leave no file descriptor open', (t
   writeFileSync(join(runDir, 'vmtel.lock'), `${LIVE_PID}\n`);
   assertBusy(runDir, LIVE_PID);
   assert.equal(openFds(), before);
+});
+
+test('on a full disk the lock is refused with the write error, and no empty lock is left behind', { skip: MOUNT_SKIP_REASON ?? false }, (t) => {
+  const runDir = mountTmpfs(t, 64 * 1024);
+  const filler = fillDisk(runDir);
+  // The pid file is created (an inode is free), its pid cannot be written (no block is).
+  assert.throws(() => RunDirLock.acquire(runDir), (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOSPC');
+  assert.deepEqual(readdirSync(runDir), [filler.slice(runDir.length + 1)]);
 });
