@@ -41,13 +41,14 @@ const MODULES = [
 // Files of a module that a quicker subset of its tests judges, when one is named alone: the
 // guest row path's pure functions, whose tests take a second where the module's take several.
 // The same for two files of the config loader, whose module's tests take 15 s per mutant on a
-// loaded host: the key-to-line map and the value checks, each by its own unit tests.
+// loaded host: the key-to-line map and the value checks, each by its own unit tests and the
+// problems' tests (the one-document rule and the messages are seen only there).
 const PARTS = [
   ...['guest-row.ts', 'host-owned-keys.ts'].map((file) => ({
     dir: `src/collectors/guest-agent/${file}`,
     tests: ['collectors/guest-agent/guest-row', 'collectors/guest-agent/row-batch'],
   })),
-  ...['key-lines', 'check-value'].map((name) => ({ dir: `src/config/${name}.ts`, tests: [`config/${name}`] })),
+  ...['key-lines', 'check-value'].map((name) => ({ dir: `src/config/${name}.ts`, tests: [`config/${name}`, 'config/config-problems'] })),
 ];
 
 // The --mutate patterns given on the command line, if any: a module is chosen when one of them
