@@ -11,7 +11,7 @@ const MODULES = [
     dir: 'src/control/',
     // The sampling ticker's tests also use the block, but they time wake-ups to milliseconds and
     // fail on a loaded host without any mutant; they kill none of the mutants these leave alive.
-    tests: ['control/control-block', 'control/loop-pulse', 'control/wall-anchor', 'control/wall-anchor-edges', 'collectors/guest-agent/stop'],
+    tests: ['control/control-block', 'control/loop-pulse', 'control/wall-anchor', 'control/wall-anchor-edges', 'control/loop-pulse-members', 'collectors/guest-agent/stop'],
   },
   {
     dir: 'src/collectors/unix-client/',
