@@ -72,3 +72,21 @@ test('key paths print as a user writes them', () => {
   assert.equal(formatKeyPath(['collectors', 'net', 'interfaces', 1]), 'collectors.net.interfaces[1]');
   assert.equal(formatKeyPath([]), '');
 });
+
+test('an empty key has a line of its own, and a path that is not there still finds none', () => {
+  const { lines } = parseYaml('x: 1\n"": 2\n');
+  assert.equal(lines.lineOf(['']), 2);
+  assert.equal(lines.lineOf(['missing']), null);
+  assert.equal(lines.lineOf([]), null);
+});
+
+test('a flow key at the very end of its line is on that line, not the next', () => {
+  const { lines } = parseYaml('f: {a: 1, b\n  }\n');
+  assert.equal(lines.lineOf(['f', 'b']), 1);
+});
+
+test('a key js-yaml gives no position (an empty tagged key) takes its parent line', () => {
+  const { data, lines } = parseYaml('x: 0\na:\n  !!str : 2\n');
+  assert.deepEqual(data, { x: 0, a: { '': 2 } });
+  assert.equal(lines.lineOf(['a', '']), 2);
+});
