@@ -1,5 +1,5 @@
 // `npm run bench`: the whole suite against the built CLI, then the figures into
-// docs/benchmarks.md and the raw runs into docs/benchmarks/results.json. Takes about ten minutes
+// docs/benchmarks.md and the raw runs into docs/benchmarks/results.json. Takes about half an hour
 // on a 2-core machine; `--runs N` and `--idle-runs N` trade time for confidence.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
