@@ -1,12 +1,17 @@
-// Markers while the guest floods (issue 16): a client sends `mark` requests at a steady rate over
-// the control socket, each on a connection of its own as `vmtel mark` does, and times each from
-// just before it connects to the reply. The same flood runs without marks next to it, so the
+// Markers while the guest floods (issue 16): a client, a process of its own, sends `mark` requests
+// at a steady rate over the control socket, each on a connection of its own as `vmtel mark` does,
+// and times each from just before it connects to the reply. The same flood runs without marks next to it, so the
 // flood's rate with and without marks is compared under the same load.
-import { setTimeout as delay } from 'node:timers/promises';
-import { requestControl } from '../../src/live/control-client';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { withDeadline } from '../../test/helpers/wait-for';
+import type { MarkingResult } from './marking-client';
 import { percentile } from './stats';
 import { runVmtelFlood, type FloodRun } from './flood-run';
 import type { Alongside } from './guest-episode';
+
+const MARKING_CLIENT = join(__dirname, 'marking-client.js');
 
 export interface MarkFloodRun extends FloodRun {
   marks: number;
@@ -16,38 +21,27 @@ export interface MarkFloodRun extends FloodRun {
   maxMs: number;
 }
 
-/** Sends marks at `perSec` into `runDir` until stopped; checks every one was recorded once. */
-function markingClient(runDir: string, perSec: number): Alongside & { roundTripsMs: number[] } {
-  const roundTripsMs: number[] = [];
-  let stopping = false;
-  let failure: string | null = null;
-  const intervalMs = 1000 / perSec;
-  const marking = (async () => {
-    const startMs = performance.now();
-    for (let i = 0; !stopping; i += 1) {
-      const sentNs = process.hrtime.bigint();
-      try {
-        await requestControl(runDir, { op: 'mark', name: 'bench', labels: { i }, client_monotonic_ns: sentNs });
-      } catch (err) {
-        failure ??= `mark ${i}: ${(err as Error).message}`;
-        return;
-      }
-      roundTripsMs.push(Number(process.hrtime.bigint() - sentNs) / 1e6);
-      // On a grid, so a slow reply does not lower the rate that follows.
-      const nextMs = startMs + (i + 1) * intervalMs - performance.now();
-      if (nextMs > 0) await delay(nextMs);
-    }
-  })();
+/**
+ * Sends marks at `perSec` into `runDir` from a process of its own (marking-client.ts) until
+ * stopped; checks every one was recorded once.
+ */
+function markingClient(runDir: string, perSec: number): Alongside & { result: () => MarkingResult } {
+  const child = spawn(process.execPath, [MARKING_CLIENT, runDir, String(perSec)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit');
+  let result: MarkingResult = { roundTripsMs: [], failure: 'the marking client did not report' };
   return {
-    roundTripsMs,
+    result: () => result,
     stop: async () => {
-      stopping = true;
-      await marking;
+      child.stdin.end();
+      await withDeadline('the marking client to exit', exited, 10_000);
+      if (output !== '') result = JSON.parse(output) as MarkingResult;
     },
     check: (vmtel) => {
       const recorded = vmtel.events().filter((e) => e.event === 'marker');
-      const problems = failure === null ? [] : [failure];
-      if (recorded.length !== roundTripsMs.length) problems.push(`${roundTripsMs.length} marks answered, ${recorded.length} recorded`);
+      const problems = result.failure === null ? [] : [result.failure];
+      if (recorded.length !== result.roundTripsMs.length) problems.push(`${result.roundTripsMs.length} marks answered, ${recorded.length} recorded`);
       return problems;
     },
   };
@@ -74,7 +68,7 @@ export interface MarkComparison {
 export async function runMarkFlood(rows: number, rowBytes: number, marksPerSec: number): Promise<MarkFloodRun> {
   let client: ReturnType<typeof markingClient> | undefined;
   const flood = await runVmtelFlood(rows, rowBytes, { alongside: (runDir) => (client = markingClient(runDir, marksPerSec)) });
-  const sorted = Float64Array.from(client?.roundTripsMs ?? []).sort();
+  const sorted = Float64Array.from(client?.result().roundTripsMs ?? []).sort();
   if (sorted.length === 0) flood.problems.push('no mark was sent');
   return { ...flood, marks: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: percentile(sorted, 100) };
 }
