@@ -35,7 +35,7 @@ const MODULES = [
     dir: 'src/config/',
     tests: ['check-value', 'config-problems', 'configuration-doc', 'example-config', 'key-lines', 'load-config'].map((name) => `config/${name}`),
   },
-  { dir: 'src/orchestrator/run-dir-lock.ts', tests: ['orchestrator/run-dir-lock', 'orchestrator/run-dir-lock-holders', 'orchestrator/run-dir-lock-contents'] },
+  { dir: 'src/orchestrator/run-dir-lock.ts', tests: ['orchestrator/run-dir-lock', 'orchestrator/run-dir-lock-holders', 'orchestrator/run-dir-lock-contents', 'orchestrator/run-dir-lock-faults'] },
 ];
 
 // Files of a module that a quicker subset of its tests judges, when one is named alone: the

@@ -65,7 +65,14 @@ test('a lock naming this very process (its pid reused after a crash) is taken ov
   assertTakenOver(t, runDir);
 });
 
-test("a take-over another live start is stuck in is waited for, then refused as busy naming that start", async (t) => {
+// Voluntary context switches of this process's main thread (the thread the lock runs on): one
+// each time it sleeps.
+function sleepsOfMainThread(): number {
+  const status = readFileSync(`/proc/self/task/${process.pid}/status`, 'utf8');
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)![1]);
+}
+
+test("a take-over another live start is stuck in is waited for, sleeping between looks, then refused as busy naming that start", async (t) => {
   const runDir = tempDir(t);
   const gone = spawn(process.execPath, ['-e', '0']);
   await withDeadline('a short-lived process to exit', once(gone, 'exit'), 10_000);
@@ -73,9 +80,15 @@ test("a take-over another live start is stuck in is waited for, then refused as 
   // The dead holder's take-over lock, held by a live process that never finishes its take-over.
   writeFileSync(join(runDir, `vmtel.lock.takeover-${gone.pid}`), `${LIVE_PID}\n`);
   const startedMs = Date.now();
+  const sleptBefore = sleepsOfMainThread();
   assertBusy(runDir, LIVE_PID);
+  const slept = sleepsOfMainThread() - sleptBefore;
   const waitedMs = Date.now() - startedMs;
   assert.ok(waitedMs >= TAKEOVER_WAIT_MS - 1, `gave up after ${waitedMs} ms, before the take-over had ${TAKEOVER_WAIT_MS} ms`);
+  // It looks every 2 ms and sleeps in between (about 1,500 sleeps here when quiet); a loop that
+  // spun instead would hold a core for the whole wait and sleep a handful of times at most. At
+  // least one sleep per 50 ms holds on a host loaded enough to make each look slow.
+  assert.ok(slept >= TAKEOVER_WAIT_MS / 50, `the wait slept ${slept} times in ${waitedMs} ms`);
   assert.deepEqual(readdirSync(runDir).sort(), ['vmtel.lock', `vmtel.lock.takeover-${gone.pid}`], 'nothing of the refused start is left');
   assert.equal(readFileSync(join(runDir, 'vmtel.lock'), 'utf8'), `${gone.pid}\n`);
 });
