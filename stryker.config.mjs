@@ -4,6 +4,7 @@
 // processes inherit, so a mutant is live in every thread a test starts.
 //
 // `npm run mutate -- --mutate 'src/control/**'` mutates one module and runs only its tests.
+import { readdirSync } from 'node:fs';
 
 /** Each module: the source it mutates and the compiled tests that judge it. */
 const MODULES = [
@@ -16,9 +17,7 @@ const MODULES = [
   {
     dir: 'src/collectors/unix-client/',
     tests: [
-      'collectors/unix-client/connect-with-retry',
-      'collectors/unix-client/line-framer',
-      'collectors/unix-client/socket-diagnosis',
+      ...testsIn('collectors/unix-client'),
       'collectors/guest-agent/reconnect',
       'collectors/guest-agent/long-line',
       'collectors/qmp/qmp-connect',
@@ -26,17 +25,18 @@ const MODULES = [
       'config/load-config',
     ],
   },
-  {
-    dir: 'src/collectors/guest-agent/',
-    tests: ['bad-input', 'guest-row', 'lifecycle', 'long-line', 'reconnect', 'row-batch', 'stop'].map((name) => `collectors/guest-agent/${name}`),
-  },
-  { dir: 'src/sink/', tests: ['count-lines', 'exact-json', 'exact-json-walk', 'jsonl-writer', 'torn-line-repair'].map((name) => `sink/${name}`) },
-  {
-    dir: 'src/config/',
-    tests: ['check-value', 'config-problems', 'configuration-doc', 'example-config', 'key-lines', 'load-config'].map((name) => `config/${name}`),
-  },
-  { dir: 'src/orchestrator/run-dir-lock.ts', tests: ['orchestrator/run-dir-lock', 'orchestrator/run-dir-lock-holders', 'orchestrator/run-dir-lock-contents', 'orchestrator/run-dir-lock-faults'] },
+  { dir: 'src/collectors/guest-agent/', tests: testsIn('collectors/guest-agent') },
+  { dir: 'src/sink/', tests: testsIn('sink') },
+  { dir: 'src/config/', tests: testsIn('config') },
+  { dir: 'src/orchestrator/run-dir-lock.ts', tests: testsIn('orchestrator').filter((test) => test.includes('/run-dir-lock')) },
 ];
+
+// Every test file of a folder of test/ (a new test there judges its module without being listed).
+function testsIn(folder) {
+  return readdirSync(new URL(`test/${folder}/`, import.meta.url))
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => `${folder}/${name.slice(0, -'.test.ts'.length)}`);
+}
 
 // Files of a module that a quicker subset of its tests judges, when one is named alone: the
 // guest row path's pure functions, whose tests take a second where the module's take several.
