@@ -24,7 +24,7 @@ test('__proto__ is a key like any other', () => {
 const BIG = 12345678901234567890n;
 
 test('malformed text is refused on both paths, the walk naming the offset', () => {
-  for (const bad of ['{"a":1,}', '[1 2]', '{"a"}', 'tru', '01', '"\u0001"', '{"a":1} x', '']) {
+  for (const bad of ['{"a":1,}', '[1 2]', '{"a"}', 'tru', '01', '"\u0001"', '{"a":1} x', '', '"\\u12"', '"\\u00e"']) {
     assert.throws(() => parseExactJson(bad), SyntaxError, bad);
     assert.throws(() => parseExactJson(`[${BIG},${bad}]`), /offset \d+/, bad);
   }
@@ -50,5 +50,7 @@ test('toJson writes a bigint anywhere as digits and never turns a string into a 
   // A string shaped like a marked bigint, but without this process's random marker.
   const lookalike = `\u2063${'0'.repeat(32)}:123`;
   assert.equal(toJson({ s: lookalike, b: 7n }), `{"s":${JSON.stringify(lookalike)},"b":7}`);
+  // Digits in a string stay a string beside a bigint, with or without a marker's separators.
+  for (const digits of ['123', '-4', '\u2063:123', '\u2063123']) assert.equal(toJson({ s: digits, b: 7n }), `{"s":${JSON.stringify(digits)},"b":7}`);
   assert.equal(toJson(undefined), 'null');
 });

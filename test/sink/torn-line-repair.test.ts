@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { VmtelError } from '../../src/errors';
 import { repairTornTail } from '../../src/sink/torn-line-repair';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -35,4 +36,35 @@ test('a fragment longer than the read block, and a file with no newline at all',
   writeFileSync(none, '{"half');
   assert.equal(repairTornTail(none)?.tornBytes, 6);
   assert.equal(readFileSync(none, 'utf8'), '');
+});
+
+// The tail is read backwards in blocks of 64 KiB (TAIL_BLOCK_BYTES in torn-line-repair.ts).
+const TAIL_BLOCK_BYTES = 64 * 1024;
+
+test('the last newline as the first byte of a read block still ends the kept lines', (t) => {
+  const path = join(tempDir(t), 'rows.jsonl');
+  const fragment = 'y'.repeat(TAIL_BLOCK_BYTES - 1);
+  writeFileSync(path, `{"a":1}\n${fragment}`);
+  assert.equal(repairTornTail(path)?.tornBytes, fragment.length);
+  assert.equal(readFileSync(path, 'utf8'), '{"a":1}\n');
+  assert.equal(readFileSync(`${path}.torn`, 'utf8'), `${fragment}\n`);
+});
+
+test('a rows file that is a link is refused, not repaired through nor taken for missing', (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'elsewhere.jsonl'), '{"a":1}\n{"tor');
+  symlinkSync(join(dir, 'elsewhere.jsonl'), join(dir, 'rows.jsonl'));
+  assert.throws(() => repairTornTail(join(dir, 'rows.jsonl')), (err: unknown) => err instanceof VmtelError && err.code === 'VMTEL_RUN_DIR_UNSAFE');
+  assert.equal(readFileSync(join(dir, 'elsewhere.jsonl'), 'utf8'), '{"a":1}\n{"tor');
+});
+
+test('a repair and a whole file leave no file descriptor open', (t) => {
+  const openFds = (): number => readdirSync('/proc/self/fd').length;
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'torn.jsonl'), '{"a":1}\n{"tor');
+  writeFileSync(join(dir, 'whole.jsonl'), '{"a":1}\n');
+  const before = openFds();
+  assert.equal(repairTornTail(join(dir, 'torn.jsonl'))?.tornBytes, 5);
+  assert.equal(repairTornTail(join(dir, 'whole.jsonl')), null);
+  assert.equal(openFds(), before);
 });
