@@ -2,8 +2,8 @@
 // stays as it was, whichever of vmtel's writers meets it. Nor is a FIFO waited on, nor another
 // user's file written.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chownSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, closeSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readCheckpoint } from '../../src/fleet/ship-checkpoint';
@@ -12,7 +12,7 @@ import { readManifest } from '../../src/orchestrator/manifest';
 import { RunDirLock } from '../../src/orchestrator/run-dir-lock';
 import { countLines } from '../../src/sink/count-lines';
 import { JsonlWriter } from '../../src/sink/jsonl-writer';
-import { openOwnFile } from '../../src/sink/own-file';
+import { octal, openOwnFile, readOwnText } from '../../src/sink/own-file';
 import { repairTornTail } from '../../src/sink/torn-line-repair';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -93,4 +93,50 @@ test("another user's file is never opened for writing", { skip: process.geteuid?
   chownSync(path, 65534, 65534);
   assert.throws(() => openOwnFile(path, 'append'), (err: Error & { code?: string }) => err.code === 'VMTEL_RUN_DIR_UNSAFE' && /uid 65534/.test(err.message));
   assert.equal(readFileSync(path, 'utf8'), '{"theirs":1}\n');
+});
+
+test('a file that exists keeps its mode unless the mode is enforced, which sets it', (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'events.jsonl');
+  writeFileSync(path, '{}\n', { mode: 0o600 });
+  closeSync(openOwnFile(path, 'append', 0o640).fd);
+  assert.equal(statSync(path).mode & 0o7777, 0o600, 'an ordinary open leaves the mode alone');
+  closeSync(openOwnFile(path, 'append', 0o640, true).fd);
+  assert.equal(statSync(path).mode & 0o7777, 0o640, 'file_mode enforced at start');
+});
+
+test('a directory at a file name is refused as not a regular file', (t) => {
+  const path = join(tempDir(t), 'episode.json');
+  mkdirSync(path);
+  assert.throws(
+    () => openOwnFile(path, 'read'),
+    (err: Error & { code?: string }) => err.code === 'VMTEL_RUN_DIR_UNSAFE' && err.message === `refusing ${path}: it is not a regular file; vmtel writes only regular files of its own and never through a link`,
+  );
+});
+
+test('a file of its own is read whole; a missing one is null; no descriptor is left open', (t) => {
+  const openFds = (): number => readdirSync('/proc/self/fd').length;
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'episode.json'), '{"vm":"a"}\n');
+  const before = openFds();
+  assert.equal(readOwnText(join(dir, 'episode.json')), '{"vm":"a"}\n');
+  assert.equal(readOwnText(join(dir, 'missing.json')), null);
+  assert.equal(openFds(), before);
+});
+
+test('modes are written as people write them', () => {
+  assert.equal(octal(0o640), '0640');
+  assert.equal(octal(0o7), '0007');
+  assert.equal(octal(0o100644), '0644');
+  assert.equal(octal(0o4750), '04750');
+});
+
+test("a user who is not root is refused root's file, readable as it is", { skip: process.geteuid?.() === 0 ? false : 'running a process as another user needs root' }, (t) => {
+  const dir = tempDir(t);
+  chmodSync(dir, 0o755);
+  const path = join(dir, 'episode.json');
+  writeFileSync(path, '{"vm":"a"}\n', { mode: 0o644 });
+  const script = `try { require(${JSON.stringify(require.resolve('../../src/sink/own-file'))}).openOwnFile(${JSON.stringify(path)}, 'read'); console.log('opened'); } catch (err) { console.log(err.message); }`;
+  const asNobody = spawnSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(asNobody.stdout, `refusing ${path}: it belongs to uid 0, not to the running user (uid 65534); vmtel writes only regular files of its own and never through a link\n`, asNobody.stderr);
 });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { VmtelError } from '../../src/errors';
 import { repairTornTail } from '../../src/sink/torn-line-repair';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -48,14 +47,6 @@ test('the last newline as the first byte of a read block still ends the kept lin
   assert.equal(repairTornTail(path)?.tornBytes, fragment.length);
   assert.equal(readFileSync(path, 'utf8'), '{"a":1}\n');
   assert.equal(readFileSync(`${path}.torn`, 'utf8'), `${fragment}\n`);
-});
-
-test('a rows file that is a link is refused, not repaired through nor taken for missing', (t) => {
-  const dir = tempDir(t);
-  writeFileSync(join(dir, 'elsewhere.jsonl'), '{"a":1}\n{"tor');
-  symlinkSync(join(dir, 'elsewhere.jsonl'), join(dir, 'rows.jsonl'));
-  assert.throws(() => repairTornTail(join(dir, 'rows.jsonl')), (err: unknown) => err instanceof VmtelError && err.code === 'VMTEL_RUN_DIR_UNSAFE');
-  assert.equal(readFileSync(join(dir, 'elsewhere.jsonl'), 'utf8'), '{"a":1}\n{"tor');
 });
 
 test('a repair and a whole file leave no file descriptor open', (t) => {
