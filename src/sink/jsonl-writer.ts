@@ -69,6 +69,12 @@ export class JsonlWriter {
 
   /** Queues complete lines, `rows` of them; `lines` must end with "\n". */
   write(lines: string, rows = 1): void {
+    // A closed writer writes nothing more; what still comes (a fault listener's own event as the
+    // writer closes) is counted as dropped, never lost silently.
+    if (this.fd < 0) {
+      this.faults.dropHeld(rows);
+      return;
+    }
     if (this.faults.failing) {
       // Only the retry timer writes while writes fail; what exceeds the bound is dropped.
       if (!this.faults.mayHold(this.pendingChars + lines.length, rows)) return;
@@ -108,7 +114,7 @@ export class JsonlWriter {
   private writeQueued(): boolean {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pendingChars === 0 || this.fd < 0) return true;
+    if (this.pendingChars === 0) return true;
     const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     // A UTF-16 code unit never takes more than 3 bytes of UTF-8, so this capacity always fits
     // the whole text (Buffer.write would silently cut what does not fit).

@@ -4,17 +4,13 @@
 // strace gives the lock-taking process those answers from the kernel's side (its fault
 // injection), so the code under test runs unchanged.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { runUnderStrace } from '../helpers/strace';
 import { tempDir } from '../helpers/temp-dir';
-import { withDeadline } from '../helpers/wait-for';
 
 const TAKE_LOCK = join(__dirname, '..', 'fixtures', 'orchestrator', 'take-lock.js');
-// Taking a lock takes milliseconds; a start that loops instead of failing is stopped here.
-const DEADLINE_MS = 20_000;
 
 interface Outcome {
   held?: boolean;
@@ -24,20 +20,7 @@ interface Outcome {
 
 // Runs the lock-taking fixture on `runDir` under `strace` with `straceArgs`; its one JSON line.
 async function takeLockUnder(t: TestContext, runDir: string, straceArgs: string[]): Promise<Outcome> {
-  // Its own process group, so that the deadline ends the traced process too, not only strace.
-  const child = spawn('strace', ['-f', '-qq', '-o', '/dev/null', ...straceArgs, process.execPath, TAKE_LOCK, runDir], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  t.after(() => {
-    if (!exited) process.kill(-child.pid!, 'SIGKILL');
-  });
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  const [code] = (await withDeadline('the lock-taking process to end', once(child, 'exit'), DEADLINE_MS)) as [number | null];
-  assert.equal(code, 0, `strace or the fixture failed; it printed ${JSON.stringify(stdout)}`);
-  return JSON.parse(stdout) as Outcome;
+  return JSON.parse(await runUnderStrace(t, straceArgs, TAKE_LOCK, [runDir])) as Outcome;
 }
 
 test('on a file system without hard links the start fails with link(2)\'s error at once, and leaves nothing behind', async (t) => {
