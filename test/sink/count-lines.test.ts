@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { countLines } from '../../src/sink/count-lines';
+import { runUnderStrace } from '../helpers/strace';
 import { tempDir } from '../helpers/temp-dir';
 import { waitFor, withDeadline } from '../helpers/wait-for';
 
+const COUNT_LINES = join(__dirname, '..', 'fixtures', 'sink', 'count-lines.js');
 const openFds = (): number => readdirSync('/proc/self/fd').length;
 
 test('lines and bytes of a file, across read blocks; zeros for a missing file', (t) => {
@@ -48,4 +50,13 @@ test('a file appended to while it is counted: the lines are those of the bytes r
     assert.equal(counted.lines, newlines, `run ${i}: ${counted.lines} lines counted in ${counted.bytes} bytes holding ${newlines}`);
   }
   await withDeadline('the appender to stop', appender.terminate(), 5000);
+});
+
+// strace makes the first read of the file return 0 bytes, as when the file was cut short after
+// it was opened: the count stops there instead of asking again for ever.
+test('a file that ends before its size at open (a read returns nothing) ends the count', async (t) => {
+  const path = join(tempDir(t), 'rows.jsonl');
+  writeFileSync(path, '{}\n'.repeat(10));
+  const stdout = await runUnderStrace(t, ['-P', path, '-e', 'trace=pread64', '-e', 'inject=pread64:retval=0:when=1'], COUNT_LINES, [path]);
+  assert.deepEqual(JSON.parse(stdout), { lines: 0, bytes: 30 });
 });
