@@ -27,7 +27,8 @@ const MODULES = [
   },
   { dir: 'src/collectors/guest-agent/', tests: testsIn('collectors/guest-agent') },
   { dir: 'src/sink/', tests: testsIn('sink') },
-  { dir: 'src/config/', tests: testsIn('config') },
+  // The fleet's section of the config is checked by the fleet's config test.
+  { dir: 'src/config/', tests: [...testsIn('config'), 'fleet/ship-config'] },
   { dir: 'src/orchestrator/run-dir-lock.ts', tests: testsIn('orchestrator').filter((test) => test.includes('/run-dir-lock')) },
 ];
 
@@ -40,15 +41,20 @@ function testsIn(folder) {
 
 // Files of a module that a quicker subset of its tests judges, when one is named alone: the
 // guest row path's pure functions, whose tests take a second where the module's take several.
-// The same for two files of the config loader, whose module's tests take 15 s per mutant on a
-// loaded host: the key-to-line map and the value checks, each by its own unit tests and the
-// problems' tests (the one-document rule and the messages are seen only there).
+// The same for two files of the config loader, each by its own unit tests and the problems'
+// tests (the one-document rule and the messages are seen only there). And files of the config
+// module whose behaviour reaches the user only through a command, judged by that command's tests
+// (too slow to run for each of the module's 1,400 mutants): the run dir check of `vmtel run`,
+// the starter config of `vmtel init`, and ${VAR} interpolation as `vmtel validate` shows it.
 const PARTS = [
   ...['guest-row.ts', 'host-owned-keys.ts'].map((file) => ({
     dir: `src/collectors/guest-agent/${file}`,
     tests: ['collectors/guest-agent/guest-row', 'collectors/guest-agent/row-batch'],
   })),
   ...['key-lines', 'check-value'].map((name) => ({ dir: `src/config/${name}.ts`, tests: [`config/${name}`, 'config/config-problems'] })),
+  { dir: 'src/config/run-dir-check.ts', tests: ['cli/run-dir-check'] },
+  { dir: 'src/config/starter-config.ts', tests: ['cli/config-files'] },
+  { dir: 'src/config/interpolate-env.ts', tests: ['config/load-config', 'config/config-problems', 'cli/config-files'] },
 ];
 
 // The --mutate patterns given on the command line, if any: a module is chosen when one of them
