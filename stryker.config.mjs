@@ -51,7 +51,9 @@ const PARTS = [
     dir: `src/collectors/guest-agent/${file}`,
     tests: ['collectors/guest-agent/guest-row', 'collectors/guest-agent/row-batch'],
   })),
-  ...['key-lines', 'check-value'].map((name) => ({ dir: `src/config/${name}.ts`, tests: [`config/${name}`, 'config/config-problems'] })),
+  { dir: 'src/config/key-lines.ts', tests: ['config/key-lines', 'config/config-problems'] },
+  // A ${VAR} read as a number or a boolean is checked here and shown by `vmtel validate`.
+  { dir: 'src/config/check-value.ts', tests: ['config/check-value', 'config/config-problems', 'cli/config-files'] },
   { dir: 'src/config/run-dir-check.ts', tests: ['cli/run-dir-check'] },
   { dir: 'src/config/starter-config.ts', tests: ['cli/config-files'] },
   { dir: 'src/config/interpolate-env.ts', tests: ['config/load-config', 'config/config-problems', 'cli/config-files'] },
