@@ -5,6 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { BUILT_IN_KIND_NAMES } from '../../src/collectors/registry';
+import { loadConfig } from '../../src/config/load-config';
+import { VmtelError } from '../../src/errors';
 import { FIXTURE_MODULE, problemsOf, writeConfig } from '../fixtures/config/config-file';
 
 const HEAD = 'vm: vm1\nepisode: e1\n';
@@ -222,6 +224,68 @@ const cases: Case[] = [
       'vm1.yaml:8: labels.long: expected a string of at most 256 characters without control characters, a finite number or a boolean, got 257 characters',
     ],
   },
+  {
+    name: 'sections that are not mappings: report, ship, restart, labels',
+    yaml: `${HEAD}report: 5\nship: 5\nrestart: 5\nlabels: 5\ncollectors:\n  host:\n`,
+    problems: [
+      'vm1.yaml:3: report: expected a mapping of report thresholds, got 5',
+      'vm1.yaml:4: ship: expected a mapping with a nats: entry, got 5',
+      'vm1.yaml:5: restart: expected a mapping of restart settings, got 5',
+      'vm1.yaml:6: labels: expected a mapping of label keys to strings, numbers or booleans, got 5',
+    ],
+  },
+  {
+    name: 'restart: a first delay longer than the longest',
+    yaml: `${HEAD}restart:\n  initial_delay_ms: 501\n  max_delay_ms: 500\ncollectors:\n  host:\n`,
+    problems: ['vm1.yaml:4: restart.initial_delay_ms: expected at most max_delay_ms (500), got 501'],
+  },
+  {
+    name: 'labels: a value that is not a scalar, a key with a space; each on its own line',
+    yaml: `${HEAD}labels:\n  family: [1]\n  "bad key": x\ncollectors:\n  host:\n`,
+    problems: [
+      'vm1.yaml:4: labels.family: expected a string of at most 256 characters without control characters, a finite number or a boolean, got a list',
+      'vm1.yaml:5: labels.bad key: label key "bad key": expected 1 to 64 letters, digits, \'_\', \'.\' and \'-\', starting with a letter or \'_\'',
+    ],
+  },
+  {
+    name: 'names with a character before or after the allowed ones',
+    yaml: `vm: -vm1\nepisode: e1/x\ncollectors:\n  host:\n`,
+    problems: [
+      "vm1.yaml:1: vm: expected a string (letters, digits, '_', '.' and '-', starting with a letter or digit), got \"-vm1\" (a string)",
+      "vm1.yaml:2: episode: expected a string (letters, digits, '_', '.' and '-', starting with a letter or digit), got \"e1/x\" (a string)",
+    ],
+  },
+  {
+    name: 'file_mode: a digit too many',
+    yaml: `${HEAD}file_mode: '10640'\ncollectors:\n  host:\n`,
+    problems: ["vm1.yaml:3: file_mode: expected a string (an octal mode such as '0640' (quoted)), got \"10640\" (a string)"],
+  },
+  {
+    name: 'file_mode: text after the mode',
+    yaml: `${HEAD}file_mode: '0640x'\ncollectors:\n  host:\n`,
+    problems: ["vm1.yaml:3: file_mode: expected a string (an octal mode such as '0640' (quoted)), got \"0640x\" (a string)"],
+  },
+  {
+    name: 'values described by kind: a boolean, a mapping',
+    yaml: `vm: true\nepisode: {a: 1}\ncollectors:\n  host:\n`,
+    problems: [
+      "vm1.yaml:1: vm: expected a string (letters, digits, '_', '.' and '-', starting with a letter or digit), got true (a boolean)",
+      "vm1.yaml:2: episode: expected a string (letters, digits, '_', '.' and '-', starting with a letter or digit), got a mapping",
+    ],
+  },
+  {
+    name: 'an unknown kind close to a known one, and one like none',
+    yaml: `${HEAD}collectors:\n  x:\n    kind: hots\n  y:\n    kind: zzzzzzzz\n`,
+    problems: [
+      'vm1.yaml:5: collectors.x.kind: unknown collector kind "hots"; did you mean "host"? (known kinds are KINDS; or give module: PATH for your own collector)',
+      'vm1.yaml:7: collectors.y.kind: unknown collector kind "zzzzzzzz" (known kinds are KINDS; or give module: PATH for your own collector)',
+    ],
+  },
+  {
+    name: 'kind or module given with no value',
+    yaml: `${HEAD}collectors:\n  x:\n    kind:\n  y:\n    module:\n`,
+    problems: ['vm1.yaml:5: collectors.x.kind: expected a string, got nothing', "vm1.yaml:7: collectors.y.module: expected a path (relative to the config file's folder), got nothing"],
+  },
 ];
 
 for (const { name, yaml, problems } of cases) {
@@ -277,4 +341,17 @@ test('a wrong run_dir is reported even when --run-dir wins over it', async (t) =
   assert.deepEqual(await problemsOf(path, { runDir: '/elsewhere' }), [
     "vm1.yaml:3: run_dir: expected a path (relative to the config file's folder), got 5",
   ]);
+});
+
+test('--run-dir given as an empty string is refused before the file is read', async (t) => {
+  const path = writeConfig(t, `${HEAD}collectors:\n${FX}`);
+  await assert.rejects(loadConfig(path, { env: {}, runDir: '' }), (err: unknown) => err instanceof VmtelError && err.code === 'VMTEL_RUN_DIR_INVALID' && err.message === '--run-dir: expected a folder, got an empty string');
+});
+
+test('values at their bounds load: equal restart delays, a mode of three digits', async (t) => {
+  const path = writeConfig(t, `${HEAD}file_mode: '640'\nrestart:\n  initial_delay_ms: 500\n  max_delay_ms: 500\ncollectors:\n${FX}`);
+  const config = await loadConfig(path, { env: {} });
+  assert.equal(config.fileMode, 0o640);
+  assert.equal(config.restart.initialDelayMs, 500);
+  assert.equal(config.restart.maxDelayMs, 500);
 });
