@@ -7,9 +7,10 @@ import { dump } from 'js-yaml';
  * thing: a `$` in a value is written `$$`, so it is read back as text, not as a variable.
  */
 export function renderResolvedYaml(resolved: Record<string, unknown>): string {
-  // noRefs: collectors share default lists; anchors and aliases would only confuse a reader.
-  // lineWidth -1: a long path stays on one line, where a user can copy it.
-  return dump(escapeDollars(resolved), { noRefs: true, lineWidth: -1 });
+  // lineWidth -1: a long path stays on one line, where a user can copy it. Collectors share
+  // default lists, but escapeDollars copies every list and mapping, so js-yaml finds nothing
+  // shared and writes no anchors or aliases (which would only confuse a reader).
+  return dump(escapeDollars(resolved), { lineWidth: -1 });
 }
 
 function escapeDollars(value: unknown): unknown {

@@ -286,6 +286,11 @@ const cases: Case[] = [
     yaml: `${HEAD}collectors:\n  x:\n    kind:\n  y:\n    module:\n`,
     problems: ['vm1.yaml:5: collectors.x.kind: expected a string, got nothing', "vm1.yaml:7: collectors.y.module: expected a path (relative to the config file's folder), got nothing"],
   },
+  {
+    name: 'labels: more than 32, a problem of the whole map on its line',
+    yaml: `${HEAD}labels:\n${Array.from({ length: 33 }, (_, i) => `  k${i}: ${i}\n`).join('')}collectors:\n  host:\n`,
+    problems: ['vm1.yaml:3: labels: expected at most 32 labels, got 33'],
+  },
 ];
 
 for (const { name, yaml, problems } of cases) {
@@ -348,10 +353,21 @@ test('--run-dir given as an empty string is refused before the file is read', as
   await assert.rejects(loadConfig(path, { env: {}, runDir: '' }), (err: unknown) => err instanceof VmtelError && err.code === 'VMTEL_RUN_DIR_INVALID' && err.message === '--run-dir: expected a folder, got an empty string');
 });
 
-test('values at their bounds load: equal restart delays, a mode of three digits', async (t) => {
-  const path = writeConfig(t, `${HEAD}file_mode: '640'\nrestart:\n  initial_delay_ms: 500\n  max_delay_ms: 500\ncollectors:\n${FX}`);
+test('values at their bounds load: equal restart delays, a mode of three digits, 32 labels', async (t) => {
+  const labels = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, i % 2 === 0 ? `v${i}` : i]));
+  const labelLines = Object.entries(labels).map(([key, value]) => `  ${key}: ${value}\n`).join('');
+  const path = writeConfig(t, `${HEAD}file_mode: '640'\nlabels:\n${labelLines}restart:\n  initial_delay_ms: 500\n  max_delay_ms: 500\ncollectors:\n${FX}`);
   const config = await loadConfig(path, { env: {} });
+  assert.deepEqual(config.labels, labels);
   assert.equal(config.fileMode, 0o640);
   assert.equal(config.restart.initialDelayMs, 500);
   assert.equal(config.restart.maxDelayMs, 500);
+});
+
+test("a ConfigError's message is its problems, one line each, with the file's path", async (t) => {
+  const path = writeConfig(t, 'vm: 5\nepisode: 6\ncollectors:\n  host:\n');
+  const expected = ['vm1.yaml:1: vm: expected a string (NAME), got 5', 'vm1.yaml:2: episode: expected a string (NAME), got 6']
+    .map((line) => `${dirname(path)}/${line.replace('NAME', "letters, digits, '_', '.' and '-', starting with a letter or digit")}`)
+    .join('\n');
+  await assert.rejects(loadConfig(path, { env: {} }), (err: unknown) => err instanceof Error && err.message === expected);
 });
