@@ -235,6 +235,11 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'restart: a delay out of its range, with its unit',
+    yaml: `${HEAD}restart:\n  initial_delay_ms: 0\ncollectors:\n  host:\n`,
+    problems: ['vm1.yaml:4: restart.initial_delay_ms: expected an integer from 1 to 3600000 (milliseconds), got 0'],
+  },
+  {
     name: 'restart: a first delay longer than the longest',
     yaml: `${HEAD}restart:\n  initial_delay_ms: 501\n  max_delay_ms: 500\ncollectors:\n  host:\n`,
     problems: ['vm1.yaml:4: restart.initial_delay_ms: expected at most max_delay_ms (500), got 501'],
