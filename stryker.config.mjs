@@ -21,8 +21,10 @@ const MODULES = [
       'collectors/guest-agent/reconnect',
       'collectors/guest-agent/long-line',
       'collectors/qmp/qmp-connect',
-      // connect_timeout_s's bound and unit reach the user through the config loader.
+      // connect_timeout_s's bound and unit reach the user through the config loader, its help
+      // text through `vmtel init`.
       'config/load-config',
+      'cli/config-files',
     ],
   },
   { dir: 'src/collectors/guest-agent/', tests: testsIn('collectors/guest-agent') },

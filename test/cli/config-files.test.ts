@@ -85,6 +85,8 @@ test('vmtel init writes a commented config that validates, and never over an exi
   assert.match(text, /^vm: vm7$/m);
   assert.match(text, /^ {4}interface: tap-vm7$/m);
   assert.match(text, /^ {4}# connect_timeout_s: 30$/m, 'defaults shown, commented');
+  // Each option is explained above it, with its kind of value.
+  assert.match(text, /^ {4}# how long to retry the first connection before giving up with qmp_connect_failed \[a positive number \(seconds\)\]\n {4}# connect_timeout_s: 30$/m);
   const validate = await runVmtel(t, ['validate', '--config', out]);
   assert.equal(validate.code, 0, validate.stderr);
   for (const kind of ['guest_agent', 'qmp', 'qemu_process', 'host', 'net']) assert.match(validate.stdout, new RegExp(`^ {2}${kind}:$`, 'm'));

@@ -3,11 +3,12 @@
 // links planted at every name vmtel writes. Each run asserts that rows are on disk once and whole
 // (or counted as dropped) and that the manifest equals the files.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readManifest } from '../../src/orchestrator/manifest';
+import { NOBODY_SKIP, nodeAsNobody } from '../helpers/as-nobody';
 import { fixtureModule } from '../helpers/episode-config';
 import { readJsonl } from '../helpers/jsonl';
 import { tempDir } from '../helpers/temp-dir';
@@ -125,12 +126,12 @@ test('a full disk at start: VMTEL_DISK_FULL, exit 1, one line, nothing left in t
   assert.deepEqual(readdirSync(runDir), []);
 });
 
-test('permission denied at start: VMTEL_RUN_DIR_DENIED, exit 2, one line', { skip: process.geteuid?.() === 0 ? false : 'running vmtel as another user needs root' }, (t) => {
+test('permission denied at start: VMTEL_RUN_DIR_DENIED, exit 2, one line', { skip: NOBODY_SKIP }, (t) => {
   // Root may write anywhere, so vmtel runs as nobody, in a folder only root may write to.
   const dir = tempDir(t);
   chmodSync(dir, 0o755);
   const config = writeConfig(dir, join(dir, 'run'));
-  const denied = spawnSync(process.execPath, [CLI, 'run', '--config', config], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 });
+  const denied = nodeAsNobody([CLI, 'run', '--config', config]);
   assert.equal(denied.status, 2, denied.stderr);
   assert.match(denied.stderr, /^vmtel: cannot create run directory .* in .*: permission denied \(EACCES\) \[VMTEL_RUN_DIR_DENIED\]\n$/);
 });

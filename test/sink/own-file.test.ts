@@ -2,7 +2,7 @@
 // stays as it was, whichever of vmtel's writers meets it. Nor is a FIFO waited on, nor another
 // user's file written.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,6 +14,7 @@ import { countLines } from '../../src/sink/count-lines';
 import { JsonlWriter } from '../../src/sink/jsonl-writer';
 import { octal, openOwnFile, readOwnText } from '../../src/sink/own-file';
 import { repairTornTail } from '../../src/sink/torn-line-repair';
+import { NOBODY_SKIP, nodeAsNobody } from '../helpers/as-nobody';
 import { tempDir } from '../helpers/temp-dir';
 
 const VICTIM_TEXT = 'secret line one\nsecret tail without newline';
@@ -131,12 +132,12 @@ test('modes are written as people write them', () => {
   assert.equal(octal(0o4750), '04750');
 });
 
-test("a user who is not root is refused root's file, readable as it is", { skip: process.geteuid?.() === 0 ? false : 'running a process as another user needs root' }, (t) => {
+test("a user who is not root is refused root's file, readable as it is", { skip: NOBODY_SKIP }, (t) => {
   const dir = tempDir(t);
   chmodSync(dir, 0o755);
   const path = join(dir, 'episode.json');
   writeFileSync(path, '{"vm":"a"}\n', { mode: 0o644 });
   const script = `try { require(${JSON.stringify(require.resolve('../../src/sink/own-file'))}).openOwnFile(${JSON.stringify(path)}, 'read'); console.log('opened'); } catch (err) { console.log(err.message); }`;
-  const asNobody = spawnSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 });
+  const asNobody = nodeAsNobody(['-e', script]);
   assert.equal(asNobody.stdout, `refusing ${path}: it belongs to uid 0, not to the running user (uid 65534); vmtel writes only regular files of its own and never through a link\n`, asNobody.stderr);
 });

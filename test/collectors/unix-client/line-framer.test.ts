@@ -3,6 +3,8 @@
 // under the limit whatever arrives.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { LineFramer } from '../../../src/collectors/unix-client/line-framer';
 import { seededCuts, splitAt } from '../../helpers/seeded-cuts';
 
@@ -136,4 +138,23 @@ test('reset forgets the incomplete line and returns its size; a discarded line c
   framer.push(Buffer.from('abcdefgh'));
   assert.equal(framer.reset(), 0);
   assert.equal(oversized(), 1);
+});
+
+// Only an incomplete last line is held. A read that ends on its newline holds nothing, not even
+// an empty piece: a guest writing a line per read would otherwise grow the held list for ever.
+test('reads that end on a newline hold nothing, however many come', () => {
+  setFlagsFromString('--expose-gc');
+  const collectGarbage = runInNewContext('gc') as () => void;
+  let lines = 0;
+  const framer = new LineFramer(64, { onLines: () => lines++, onOversized: () => assert.fail('no line is too long') });
+  const read = Buffer.from('{"a":1}\n');
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 500_000; i++) framer.push(read);
+  collectGarbage();
+  const grownMib = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+  assert.equal(lines, 500_000);
+  assert.equal(framer.heldBytes, 0);
+  // Half a million empty pieces would take tens of MiB.
+  assert.ok(grownMib < 8, `the heap grew by ${grownMib.toFixed(1)} MiB over 500,000 reads`);
 });

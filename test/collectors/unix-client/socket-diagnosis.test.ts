@@ -5,6 +5,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { diagnoseSocket } from '../../../src/collectors/unix-client/socket-diagnosis';
+import { NOBODY_SKIP, nodeAsNobody } from '../../helpers/as-nobody';
 import { tempDir } from '../../helpers/temp-dir';
 import { waitFor, withDeadline } from '../../helpers/wait-for';
 
@@ -68,4 +69,14 @@ test('the rarer answers: a FIFO, a path of exactly 107 bytes, a socket gone befo
   assert.equal(diagnoseSocket(gone, 'ECONNREFUSED', QEMU_ARG), `${gone} refuses connections: no QEMU listens on it (it exited and left the socket, or is still starting)`);
   assert.match(diagnoseSocket(gone, 'EPERM', QEMU_ARG), /gone\.sock: permission denied \(EPERM\): vmtel \(uid \d+\)/);
   assert.equal(diagnoseSocket(gone, 'EPROTOTYPE', QEMU_ARG), `${gone}: EPROTOTYPE`);
+});
+
+test('permission denied names the uid vmtel runs as', { skip: NOBODY_SKIP }, () => {
+  const script = `process.stdout.write(require(${JSON.stringify(require.resolve('../../../src/collectors/unix-client/socket-diagnosis'))}).diagnoseSocket('/run/q/qmp.sock', 'EACCES', '-qmp unix:/run/q/qmp.sock'))`;
+  const asNobody = nodeAsNobody(['-e', script]);
+  assert.equal(
+    asNobody.stdout,
+    '/run/q/qmp.sock: permission denied (EACCES): vmtel (uid 65534) needs write access to the socket and search access to its folders; run QEMU and vmtel as one user or group',
+    asNobody.stderr,
+  );
 });
