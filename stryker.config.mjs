@@ -87,8 +87,10 @@ const chosen =
         return part ? [part] : MODULES.filter(({ dir }) => base.startsWith(dir) || dir.startsWith(base));
       }))];
 if (chosen.length === 0) throw new Error(`--mutate ${patterns.join(',')} names none of: ${MODULES.map(({ dir }) => dir).join(' ')}`);
-// One report per run, named after its modules, so runs of different modules keep their reports.
-const reportName = chosen.length === MODULES.length ? 'all' : chosen.map(({ dir }) => dir.replace(/^src\//, '').replace(/\/$|\.ts$/, '').replaceAll('/', '-')).join('+');
+// One report per run, named after what it mutates (the --mutate patterns, else all modules), so
+// runs of different modules or files keep their reports.
+const reportName =
+  patterns.length === 0 ? 'all' : patterns.map((pattern) => globBase(pattern).replace(/^src\//, '').replace(/\/$|\.ts$/, '').replaceAll('/', '-')).join('+');
 const testFiles = [...new Set(chosen.flatMap(({ tests }) => tests))].map((test) => `dist/test/${test}.test.js`);
 
 export default {
