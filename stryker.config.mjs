@@ -98,8 +98,9 @@ export default {
   // The whole build (tsc and the CLI bundle) runs once in Stryker's sandbox copy, on the
   // instrumented source; each mutant is then switched on at run time, with no rebuild.
   // The sandbox is created mode 0700; some tests run code from it as the user nobody (what root
-  // passes unchecked), so it is opened to other users first, as a checkout normally is.
-  buildCommand: 'chmod a+rx . && npm run build',
+  // passes unchecked), so `mutate:build` opens it to other users first, as a checkout normally
+  // is (a script: Stryker runs the command without a shell).
+  buildCommand: 'npm run mutate:build',
   testRunner: 'command',
   commandRunner: { command: `node --test --test-timeout=60000 ${testFiles.join(' ')}` },
   // The command runner cannot tell which test covers which mutant, so every mutant runs all of
