@@ -1,0 +1,103 @@
+// The silence watch on a scripted clock and mocked timers: each event at its exact moment with its
+// exact figure, once. (vmtel's own thread is never stalled here: no loop pulse runs in this test,
+// so every silence is the guest's.)
+import assert from 'node:assert/strict';
+import { test, type TestContext } from 'node:test';
+import { SilenceWatch } from '../../../src/collectors/guest-agent/silence-watch';
+
+const LIMITS = { silentWarnAfterMs: 1000, stallWarnAfterMs: 500 };
+const MS = 1_000_000n;
+
+// A watch connected at 10 s on a clock that moves with the mocked timers.
+function watchUnderTest(t: TestContext) {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let nowNs = 10_000n * MS;
+  const events: string[] = [];
+  const watch = new SilenceWatch(() => nowNs, LIMITS, {
+    firstByte: (s) => events.push(`firstByte ${s}`),
+    silentWindow: (s) => events.push(`silentWindow ${s}`),
+    stalled: (s) => events.push(`stalled ${s}`),
+    resumed: (s) => events.push(`resumed ${s}`),
+  });
+  t.after(() => watch.end(nowNs));
+  const advance = (ms: number): void => {
+    for (let i = 0; i < ms; i++) {
+      nowNs += MS;
+      t.mock.timers.tick(1);
+    }
+  };
+  const bytes = (): void => watch.bytes(nowNs);
+  return { watch, events, advance, bytes, now: () => nowNs };
+}
+
+test('a connection that carries no byte: one silent_window when the window has passed, not before', (t) => {
+  const { events, advance } = watchUnderTest(t);
+  advance(999);
+  assert.deepEqual(events, []);
+  advance(1);
+  assert.deepEqual(events, ['silentWindow 1']);
+  advance(10_000);
+  assert.deepEqual(events, ['silentWindow 1'], 'once per connection');
+});
+
+test('the first byte is stamped with its wait after connecting, and no silent_window follows', (t) => {
+  const { events, advance, bytes } = watchUnderTest(t);
+  advance(250);
+  bytes();
+  assert.deepEqual(events, ['firstByte 0.25']);
+  for (let i = 0; i < 10; i++) {
+    advance(100);
+    bytes();
+  }
+  assert.deepEqual(events, ['firstByte 0.25'], 'bytes keep coming: no silence');
+});
+
+test('bytes that stop: stalled once the stall limit has passed since the last byte; resumed with the whole silence', (t) => {
+  const { events, advance, bytes } = watchUnderTest(t);
+  bytes();
+  advance(300);
+  bytes();
+  // The check armed at the first byte finds 200 ms of silence and waits out the rest.
+  advance(499);
+  assert.deepEqual(events, ['firstByte 0']);
+  advance(1);
+  assert.deepEqual(events, ['firstByte 0', 'stalled 0.5']);
+  advance(5000);
+  assert.deepEqual(events, ['firstByte 0', 'stalled 0.5'], 'once per silence');
+  advance(300);
+  bytes();
+  assert.deepEqual(events, ['firstByte 0', 'stalled 0.5', 'resumed 5.8']);
+  advance(100);
+  bytes();
+  assert.deepEqual(events, ['firstByte 0', 'stalled 0.5', 'resumed 5.8'], 'resumed once');
+  advance(500);
+  assert.deepEqual(events, ['firstByte 0', 'stalled 0.5', 'resumed 5.8', 'stalled 0.5'], 'a new silence is watched again');
+});
+
+test('the longest silence counts the one before the end, not the wait before the first byte', (t) => {
+  const { watch, advance, bytes, now } = watchUnderTest(t);
+  advance(700);
+  bytes();
+  advance(100);
+  bytes();
+  advance(300);
+  bytes();
+  advance(400);
+  watch.end(now());
+  assert.equal(watch.longestSilenceNs, 400n * MS);
+});
+
+test('a connection that never carried a byte has no longest silence', (t) => {
+  const { watch, advance, now } = watchUnderTest(t);
+  advance(2000);
+  watch.end(now());
+  assert.equal(watch.longestSilenceNs, 0n);
+});
+
+test('after the end no event comes', (t) => {
+  const { watch, events, advance, bytes, now } = watchUnderTest(t);
+  bytes();
+  watch.end(now());
+  advance(10_000);
+  assert.deepEqual(events, ['firstByte 0']);
+});
