@@ -5,19 +5,9 @@
 // digits, so a 19-digit stamp or a u64 near 2^64 gets an exact type: BIGINT; UBIGINT when a value
 // passes 2^63 and none is negative; DECIMAL(38,0) when both (Parquet has no 128-bit integer);
 // DOUBLE for a fraction, an exponent or a value past 2^64 (not an integer to JSON readers either).
+import { JsonByte } from '../json/json-byte';
 import type { Structure } from './field-layout';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const MINUS = 0x2d;
-const ZERO = 0x30;
-const NINE = 0x39;
 const I64_MAX = Buffer.from('9223372036854775807');
 const I64_MIN_DIGITS = Buffer.from('9223372036854775808');
 const U64_MAX = Buffer.from('18446744073709551615');
@@ -87,7 +77,7 @@ export class StructureScan {
     this.undo.length = 0;
     try {
       this.skipSpace();
-      if (this.at >= end || bytes[this.at] !== OPEN_BRACE) return false;
+      if (this.at >= end || bytes[this.at] !== JsonByte.OpenBrace) return false;
       this.value(this.root, 0);
       this.skipSpace();
       if (this.at !== end) throw new SyntaxFault();
@@ -124,15 +114,15 @@ export class StructureScan {
 
   private value(node: Node, depth: number): void {
     const byte = this.bytes[this.at];
-    if ((byte === OPEN_BRACE || byte === OPEN_BRACKET) && depth >= MAX_DEPTH) throw new SyntaxFault();
-    if (byte === OPEN_BRACE) return this.object(node, depth + 1);
-    if (byte === OPEN_BRACKET) return this.list(node, depth + 1);
-    if (byte === QUOTE) {
+    if ((byte === JsonByte.OpenBrace || byte === JsonByte.OpenBracket) && depth >= MAX_DEPTH) throw new SyntaxFault();
+    if (byte === JsonByte.OpenBrace) return this.object(node, depth + 1);
+    if (byte === JsonByte.OpenBracket) return this.list(node, depth + 1);
+    if (byte === JsonByte.Quote) {
       this.addKind(node, STRING);
       this.skipString();
       return;
     }
-    if (byte === MINUS || (byte !== undefined && byte >= ZERO && byte <= NINE)) return this.number(node);
+    if (byte === JsonByte.Minus || (byte !== undefined && byte >= JsonByte.Zero && byte <= JsonByte.Nine)) return this.number(node);
     const word = byte === 0x74 ? TRUE : byte === 0x66 ? FALSE : byte === 0x6e ? NULL_WORD : null;
     if (word === null || !sameBytes(this.bytes, this.at, word)) throw new SyntaxFault();
     this.addKind(node, word === NULL_WORD ? NULL : BOOL);
@@ -143,26 +133,26 @@ export class StructureScan {
     this.addKind(node, OBJECT);
     this.at += 1;
     this.skipSpace();
-    if (this.bytes[this.at] === CLOSE_BRACE) {
+    if (this.bytes[this.at] === JsonByte.CloseBrace) {
       this.at += 1;
       return;
     }
     for (let index = 0; ; index++) {
       this.skipSpace();
-      if (this.bytes[this.at] !== QUOTE) throw new SyntaxFault();
+      if (this.bytes[this.at] !== JsonByte.Quote) throw new SyntaxFault();
       const keyStart = this.at;
       this.skipString();
       const child = this.childOf(node, index, keyStart, this.at);
       this.skipSpace();
-      if (this.bytes[this.at] !== COLON) throw new SyntaxFault();
+      if (this.bytes[this.at] !== JsonByte.Colon) throw new SyntaxFault();
       this.at += 1;
       this.skipSpace();
       this.value(child, depth);
       this.skipSpace();
       const next = this.bytes[this.at];
       this.at += 1;
-      if (next === CLOSE_BRACE) return;
-      if (next !== COMMA) throw new SyntaxFault();
+      if (next === JsonByte.CloseBrace) return;
+      if (next !== JsonByte.Comma) throw new SyntaxFault();
     }
   }
 
@@ -170,7 +160,7 @@ export class StructureScan {
     this.addKind(node, LIST);
     this.at += 1;
     this.skipSpace();
-    if (this.bytes[this.at] === CLOSE_BRACKET) {
+    if (this.bytes[this.at] === JsonByte.CloseBracket) {
       this.at += 1;
       return;
     }
@@ -181,8 +171,8 @@ export class StructureScan {
       this.skipSpace();
       const next = this.bytes[this.at];
       this.at += 1;
-      if (next === CLOSE_BRACKET) return;
-      if (next !== COMMA) throw new SyntaxFault();
+      if (next === JsonByte.CloseBracket) return;
+      if (next !== JsonByte.Comma) throw new SyntaxFault();
     }
   }
 
@@ -191,7 +181,7 @@ export class StructureScan {
     // Locals, not fields, in the loops: this runs for every number of every row.
     const { bytes, end } = this;
     let at = this.at;
-    const negative = bytes[at] === MINUS;
+    const negative = bytes[at] === JsonByte.Minus;
     if (negative) at += 1;
     const digitsStart = at;
     while (at < end && isDigit(bytes[at]!)) at += 1;
@@ -241,11 +231,11 @@ export class StructureScan {
     let at = this.at + 1;
     while (at < end) {
       const byte = bytes[at]!;
-      if (byte === QUOTE) {
+      if (byte === JsonByte.Quote) {
         this.at = at + 1;
         return;
       }
-      at += byte === BACKSLASH ? 2 : 1;
+      at += byte === JsonByte.Backslash ? 2 : 1;
     }
     throw new SyntaxFault();
   }
@@ -292,12 +282,12 @@ function structureOf(node: Node): Structure {
 }
 
 function isDigit(byte: number): boolean {
-  return byte >= ZERO && byte <= NINE;
+  return byte >= JsonByte.Zero && byte <= JsonByte.Nine;
 }
 
 // A fraction or an exponent: `.`, `e`, `E`, `+`, `-` and the digits after them.
 function isNumberTail(byte: number): boolean {
-  return byte === 0x2e || byte === 0x65 || byte === 0x45 || byte === 0x2b || byte === MINUS || isDigit(byte);
+  return byte === 0x2e || byte === 0x65 || byte === 0x45 || byte === 0x2b || byte === JsonByte.Minus || isDigit(byte);
 }
 
 // Whether the digits [start, end) (no leading zeros in JSON) stand for more than `limit`.

@@ -4,18 +4,8 @@
 // the top level: a key nested in a guest's object, or quoted inside a string, is skipped, never
 // mistaken for the row's own. Integers are kept exact in two parts (see ExactInteger below),
 // so 19-digit nanosecond stamps survive; a repeated key keeps its last value, as JSON.parse does.
+import { JsonByte } from '../json/json-byte';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const MINUS = 0x2d;
-const ZERO = 0x30;
-const NINE = 0x39;
 // An integer is held as high·1e9 + low, both doubles with the same sign: exact for every integer
 // below 9·10^24, which holds every u64 and every nanosecond stamp.
 const LOW_BASE = 1e9;
@@ -53,22 +43,22 @@ export class TopLevelFields {
   read(bytes: Buffer, start: number, end: number): boolean {
     this.state.fill(FieldState.Absent);
     let at = skipSpace(bytes, start, end);
-    if (bytes[at] !== OPEN_BRACE) return false;
+    if (bytes[at] !== JsonByte.OpenBrace) return false;
     at = skipSpace(bytes, at + 1, end);
-    if (bytes[at] === CLOSE_BRACE) return true;
+    if (bytes[at] === JsonByte.CloseBrace) return true;
     for (;;) {
-      if (bytes[at] !== QUOTE) return this.fail();
+      if (bytes[at] !== JsonByte.Quote) return this.fail();
       const keyEnd = stringEnd(bytes, at, end);
       if (keyEnd < 0) return this.fail();
       const field = this.fieldOf(bytes, at + 1, keyEnd);
       at = skipSpace(bytes, keyEnd + 1, end);
-      if (bytes[at] !== COLON) return this.fail();
+      if (bytes[at] !== JsonByte.Colon) return this.fail();
       at = skipSpace(bytes, at + 1, end);
       const valueEnd = field >= 0 ? this.readValue(field, bytes, at, end) : skipValue(bytes, at, end);
       if (valueEnd < 0) return this.fail();
       at = skipSpace(bytes, valueEnd, end);
-      if (bytes[at] === CLOSE_BRACE) return true;
-      if (bytes[at] !== COMMA) return this.fail();
+      if (bytes[at] === JsonByte.CloseBrace) return true;
+      if (bytes[at] !== JsonByte.Comma) return this.fail();
       at = skipSpace(bytes, at + 1, end);
     }
   }
@@ -96,7 +86,7 @@ export class TopLevelFields {
   // Index of the wanted key held by bytes [from, to), or -1.
   private fieldOf(bytes: Buffer, from: number, to: number): number {
     const length = to - from;
-    if (hasByte(bytes, BACKSLASH, from, to)) {
+    if (hasByte(bytes, JsonByte.Backslash, from, to)) {
       // An escaped key ("\u0073eq" is "seq" to JSON.parse): rare, decoded the slow way.
       const name = JSON.parse(bytes.toString('utf8', from - 1, to + 1)) as string;
       return this.names.indexOf(name);
@@ -119,14 +109,14 @@ export class TopLevelFields {
 
   private readValue(field: number, bytes: Buffer, at: number, end: number): number {
     const first = bytes[at]!;
-    if (first !== MINUS && (first < ZERO || first > NINE)) {
+    if (first !== JsonByte.Minus && (first < JsonByte.Zero || first > JsonByte.Nine)) {
       this.state[field] = FieldState.NotNumber;
       return skipValue(bytes, at, end);
     }
-    const negative = first === MINUS;
+    const negative = first === JsonByte.Minus;
     const digitsStart = negative ? at + 1 : at;
     let i = digitsStart;
-    while (i < end && bytes[i]! >= ZERO && bytes[i]! <= NINE) i++;
+    while (i < end && bytes[i]! >= JsonByte.Zero && bytes[i]! <= JsonByte.Nine) i++;
     // Up to 15 digits a double holds the integer exactly, and is split by one division; a
     // longer one is read as its last 9 digits and the ones before (exact up to 24 digits).
     let high: number;
@@ -156,7 +146,7 @@ export class TopLevelFields {
 // The value of the decimal digits bytes[from, to) (at most 15 of them: exact in a double).
 function digitsValue(bytes: Buffer, from: number, to: number): number {
   let value = 0;
-  for (let i = from; i < to; i++) value = value * 10 + (bytes[i]! - ZERO);
+  for (let i = from; i < to; i++) value = value * 10 + (bytes[i]! - JsonByte.Zero);
   return value;
 }
 
@@ -174,8 +164,8 @@ function skipSpace(bytes: Buffer, at: number, end: number): number {
 function stringEnd(bytes: Buffer, at: number, end: number): number {
   for (let i = at + 1; i < end; i++) {
     const byte = bytes[i];
-    if (byte === QUOTE) return i;
-    if (byte === BACKSLASH) i++;
+    if (byte === JsonByte.Quote) return i;
+    if (byte === JsonByte.Backslash) i++;
   }
   return -1;
 }
@@ -185,7 +175,7 @@ function skipNumber(bytes: Buffer, at: number, end: number): number {
   let i = at;
   while (i < end) {
     const byte = bytes[i]!;
-    if ((byte >= ZERO && byte <= NINE) || byte === 0x2e || byte === 0x65 || byte === 0x45 || byte === 0x2b || byte === MINUS) i++;
+    if ((byte >= JsonByte.Zero && byte <= JsonByte.Nine) || byte === 0x2e || byte === 0x65 || byte === 0x45 || byte === 0x2b || byte === JsonByte.Minus) i++;
     else break;
   }
   return i;
@@ -194,24 +184,24 @@ function skipNumber(bytes: Buffer, at: number, end: number): number {
 // The end of any JSON value starting at `at`, or -1 when the line ends first.
 function skipValue(bytes: Buffer, at: number, end: number): number {
   const first = bytes[at];
-  if (first === QUOTE) {
+  if (first === JsonByte.Quote) {
     const close = stringEnd(bytes, at, end);
     return close < 0 ? -1 : close + 1;
   }
-  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+  if (first === JsonByte.OpenBrace || first === JsonByte.OpenBracket) {
     let depth = 0;
     for (let i = at; i < end; i++) {
       const byte = bytes[i];
-      if (byte === QUOTE) {
+      if (byte === JsonByte.Quote) {
         i = stringEnd(bytes, i, end);
         if (i < 0) return -1;
-      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
-      else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --depth === 0) return i + 1;
+      } else if (byte === JsonByte.OpenBrace || byte === JsonByte.OpenBracket) depth++;
+      else if ((byte === JsonByte.CloseBrace || byte === JsonByte.CloseBracket) && --depth === 0) return i + 1;
     }
     return -1;
   }
   // A number or a literal (true, false, null): up to the next delimiter.
   let i = at;
-  while (i < end && bytes[i] !== COMMA && bytes[i] !== CLOSE_BRACE && bytes[i]! > 0x20) i++;
+  while (i < end && bytes[i] !== JsonByte.Comma && bytes[i] !== JsonByte.CloseBrace && bytes[i]! > 0x20) i++;
   return i === at ? -1 : i;
 }

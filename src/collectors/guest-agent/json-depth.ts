@@ -2,13 +2,7 @@
 // '[' without failing, but it takes hundreds of milliseconds, so a hostile guest could burn the
 // collector's CPU with it. This scan is exact (brackets inside strings do not count), skips
 // strings with native indexOf and returns at the first bracket past the limit.
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+import { JsonByte } from '../../json/json-byte';
 
 /** True when `text` nests objects/arrays more than `maxDepth` deep (`{}` is depth 1). */
 export function exceedsDepth(text: string, maxDepth: number): boolean {
@@ -17,10 +11,10 @@ export function exceedsDepth(text: string, maxDepth: number): boolean {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code === QUOTE) i = stringEnd(text, i);
-    else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+    if (code === JsonByte.Quote) i = stringEnd(text, i);
+    else if (code === JsonByte.OpenBrace || code === JsonByte.OpenBracket) {
       if (++depth > maxDepth) return true;
-    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) depth--;
+    } else if (code === JsonByte.CloseBrace || code === JsonByte.CloseBracket) depth--;
   }
   return false;
 }
@@ -32,7 +26,7 @@ export function stringEnd(text: string, quote: number): number {
     at = text.indexOf('"', at + 1);
     if (at < 0) return text.length;
     let backslashes = 0;
-    while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+    while (text.charCodeAt(at - 1 - backslashes) === JsonByte.Backslash) backslashes++;
     if (backslashes % 2 === 0) return at;
   }
 }
