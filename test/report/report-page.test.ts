@@ -4,7 +4,8 @@
 // screenshot is saved for a person to look at: VMTEL_REPORT_SCREENSHOT names where (the README's
 // picture is made with docs/report-screenshot.png), else it goes to dist/test-output/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
@@ -47,13 +48,19 @@ test('the report page opens from disk in chromium: no error, no request, every c
   assert.equal(run.code, 0, run.stderr);
   assert.ok(statSync(html).size < 2 * 2 ** 20, `report of ${statSync(html).size} bytes`);
 
-  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+  // Its own folder, removed only once the browser has closed: Chromium writes its profile while
+  // it shuts down, and would recreate a folder removed before that.
+  const profile = mkdtempSync(join(tmpdir(), 'vt-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 1000 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  t.after(() => context.close());
+  t.after(async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   const requests: string[] = [];
