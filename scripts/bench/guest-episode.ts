@@ -52,7 +52,7 @@ export async function runGuestEpisode(load: GuestLoad, timeoutMs: number, alongs
       const exit = await vmtel.exited(timeoutMs);
       const stopped = vmtel.events().find((e) => e.event === 'collector_stopped' && e.source === 'guest_agent');
       if (stopped === undefined) throw new Error('guest_agent never said collector_stopped');
-      const check = checkRows(join(vmtel.runDir, 'telemetry-guest.jsonl'), load.rowBytes, vmtel.originNs());
+      const check = await checkRows(join(vmtel.runDir, 'telemetry-guest.jsonl'), load.rowBytes, vmtel.originNs());
       const besideProblems = beside?.check(vmtel) ?? [];
       const started = vmtel.events().filter((e) => e.event === 'collector_started');
       return { sent, exit, cpuAfterGoMs: exit.cpuMs - cpuAtGoMs, lastRowOnDiskNs: stopped.atNs, check, startLatencyMs: vmtel.startLatencyMs(started), besideProblems };

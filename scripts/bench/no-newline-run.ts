@@ -44,7 +44,7 @@ export async function runNoNewline(bytes: number, rowBytes: number): Promise<NoN
       await vmtel.exited(10_000);
       // A new high-water mark is the exact peak; otherwise the peak was start-up's, and the samples tell.
       const peakKib = after.peakRssKib > before.peakRssKib ? after.peakRssKib : Math.max(maxRssKib, after.rssKib);
-      const problems = rowProblems(checkRows(outPath, rowBytes, vmtel.originNs()), 1);
+      const problems = rowProblems(await checkRows(outPath, rowBytes, vmtel.originNs()), 1);
       const dropped = vmtel.manifest().collectors['guest_agent']?.dropped;
       if (JSON.stringify(dropped) !== '{"line_too_long":1}') problems.push(`dropped: ${JSON.stringify(dropped)}`);
       return {

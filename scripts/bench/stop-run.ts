@@ -32,7 +32,7 @@ export async function runStop(ratePerSec: number | undefined, loadMs: number, ro
       const exit = await vmtel.exited(10_000);
       await generator.message('done', 10_000);
       const rowsBeforeSignal = await generator.rowsSentBefore(signalNs);
-      const check = checkRows(join(vmtel.runDir, 'telemetry-guest.jsonl'), rowBytes, vmtel.originNs());
+      const check = await checkRows(join(vmtel.runDir, 'telemetry-guest.jsonl'), rowBytes, vmtel.originNs());
       const problems = rowProblems(check, rowsBeforeSignal);
       const counts = vmtel.manifest().collectors['guest_agent'];
       if (counts?.rows !== check.lines) problems.push(`vmtel counted ${counts?.rows} rows, the file has ${check.lines}`);

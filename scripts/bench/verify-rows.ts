@@ -1,7 +1,7 @@
 // Every benchmark run is also a correctness run: each output line must be one valid JSON object
 // whose guest part is byte for byte the row that was sent, and every seq must be there exactly
 // once. The same pass yields each row's alignment error: host stamp minus send stamp.
-import { readFileSync } from 'node:fs';
+import { forEachLine } from '../../src/run-dir/line-chunks';
 import { readOutputRow } from './bench-row';
 
 export interface RowCheck {
@@ -17,29 +17,31 @@ export interface RowCheck {
   alignmentNs: Float64Array;
 }
 
-/** Checks the output file of a run whose episode origin is `originNs`. */
-export function checkRows(path: string, rowBytes: number, originNs: bigint): RowCheck {
-  const text = readFileSync(path, 'utf8');
-  const lines = text.length === 0 ? [] : text.slice(0, -1).split('\n');
+/**
+ * Checks the output file of a run whose episode origin is `originNs`, read in chunks: a long
+ * flood's file is larger than the longest string V8 can hold.
+ */
+export async function checkRows(path: string, rowBytes: number, originNs: bigint): Promise<RowCheck> {
   const seen = new Set<number>();
-  const alignmentNs = new Float64Array(lines.length);
+  const alignment: number[] = [];
   let duplicated = 0;
   let damaged = 0;
   let nextSeq = 0;
-  let aligned = 0;
-  for (const line of lines) {
+  const totals = await forEachLine(path, (bytes, start, end) => {
+    const line = bytes.toString('utf8', start, end);
     const row = readOutputRow(line, rowBytes);
     if (row === null || !row.exact || !isJsonObject(line)) {
       damaged++;
-      continue;
+      return;
     }
     if (seen.has(row.seq)) duplicated++;
     seen.add(row.seq);
     nextSeq = Math.max(nextSeq, row.seq + 1);
-    alignmentNs[aligned++] = Number(originNs + row.tMonoNs - row.sentNs);
-  }
-  if (!text.endsWith('\n') && text.length > 0) damaged++;
-  return { lines: lines.length, rows: seen.size, nextSeq, duplicated, damaged, alignmentNs: alignmentNs.subarray(0, aligned) };
+    alignment.push(Number(originNs + row.tMonoNs - row.sentNs));
+  });
+  // A last line without its "\n" is torn; a line too long to hold is no row sent.
+  damaged += totals.oversizedLines + (totals.unterminatedBytes > 0 ? 1 : 0);
+  return { lines: totals.lines, rows: seen.size, nextSeq, duplicated, damaged, alignmentNs: Float64Array.from(alignment) };
 }
 
 /** Whether `line` is one JSON object. */
