@@ -41,3 +41,8 @@ export function eventFields(vmtel: InThreadCollector, event: string): Array<Reco
 export function eventNames(vmtel: InThreadCollector): string[] {
   return vmtel.events().map((message) => message.event);
 }
+
+/** Every log line so far as "level message", with its fields when it has any. */
+export function logLines(vmtel: InThreadCollector): string[] {
+  return vmtel.messages.flatMap((m) => (m.type === 'log' ? [`${m.level} ${m.message}${Object.keys(m.fields).length > 0 ? ` ${JSON.stringify(m.fields)}` : ''}`] : []));
+}
