@@ -27,7 +27,8 @@ const MODULES = [
       'cli/config-files',
     ],
   },
-  { dir: 'src/collectors/guest-agent/', tests: testsIn('collectors/guest-agent') },
+  // The kind's description and its options' docs reach the user in `vmtel init`'s starter config.
+  { dir: 'src/collectors/guest-agent/', tests: [...testsIn('collectors/guest-agent'), 'config/starter-config'] },
   { dir: 'src/sink/', tests: testsIn('sink') },
   // The fleet's section of the config is checked by the fleet's config test.
   { dir: 'src/config/', tests: [...testsIn('config'), 'fleet/ship-config'] },
@@ -42,7 +43,8 @@ function testsIn(folder) {
 }
 
 // Files of a module that a quicker subset of its tests judges, when one is named alone: the
-// guest row path's pure functions, whose tests take a second where the module's take several.
+// guest row path's pure functions and the guest clock's, whose tests take a second where the
+// module's take several.
 // The same for two files of the config loader, each by its own unit tests and the problems'
 // tests (the one-document rule and the messages are seen only there). And files of the config
 // module whose behaviour reaches the user only through a command, judged by that command's tests
@@ -52,6 +54,11 @@ const PARTS = [
   ...['guest-row.ts', 'host-owned-keys.ts'].map((file) => ({
     dir: `src/collectors/guest-agent/${file}`,
     tests: ['collectors/guest-agent/guest-row', 'collectors/guest-agent/row-batch'],
+  })),
+  // The guest clock's pure parts, each by the unit tests that script its input to the row.
+  ...['lower-envelope.ts', 'clock-envelope.ts', 'guest-clock.ts', 'skipped-ticks.ts', 'top-level-keys.ts'].map((file) => ({
+    dir: `src/collectors/guest-agent/${file}`,
+    tests: ['lower-envelope', 'clock-envelope', 'guest-clock', 'guest-clock-figures', 'skipped-ticks', 'top-level-keys', 'guest-row', 'row-batch'].map((test) => `collectors/guest-agent/${test}`),
   })),
   { dir: 'src/config/key-lines.ts', tests: ['config/key-lines', 'config/config-problems'] },
   // A ${VAR} read as a number or a boolean is checked here and shown by `vmtel validate`.
