@@ -225,6 +225,11 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'more labels than an episode may carry: one problem, on the labels key',
+    yaml: `${HEAD}labels:\n${Array.from({ length: 33 }, (_, i) => `  l${i}: ${i}\n`).join('')}collectors:\n  host:\n`,
+    problems: ['vm1.yaml:3: labels: expected at most 32 labels, got 33'],
+  },
+  {
     name: 'sections that are not mappings: report, ship, restart, labels',
     yaml: `${HEAD}report: 5\nship: 5\nrestart: 5\nlabels: 5\ncollectors:\n  host:\n`,
     problems: [

@@ -84,6 +84,16 @@ test('`collectors: {guest_agent: {}}` is a complete config: every default filled
   });
 });
 
+test('labels of every scalar kind are the episode\'s, as given, in the config and in its resolved form', async (t) => {
+  const labels = { workload: 'miner-v2', malicious: true, trial: 3, rate: 0.5 };
+  const config = await loadConfig(writeConfig(t, `${HEAD}labels:\n  workload: miner-v2\n  malicious: true\n  trial: 3\n  rate: 0.5\ncollectors:\n  host:\n`), { env: {} });
+  assert.deepEqual(config.labels, labels);
+  assert.deepEqual(config.resolved['labels'], labels);
+  const thirtyTwo = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`l${i}`, i]));
+  const full = await loadConfig(writeConfig(t, `${HEAD}labels:\n${Object.keys(thirtyTwo).map((key, i) => `  ${key}: ${i}\n`).join('')}collectors:\n  host:\n`), { env: {} });
+  assert.deepEqual(full.labels, thirtyTwo, '32 labels are allowed');
+});
+
 test('an entry with nothing after it takes every default, like an empty mapping', async (t) => {
   const head = `${HEAD}run_dir: /r\ncollectors:\n`;
   const bare = await loadConfig(writeConfig(t, `${head}  guest_agent:\n`), { env: {} });
