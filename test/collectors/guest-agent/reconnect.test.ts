@@ -65,3 +65,22 @@ test('a socket that accepts and drops every connection is retried with backoff, 
     [1, 1],
   );
 });
+
+test('the longest silence is the longest of every connection, not the last one’s', async (t) => {
+  const { vmtel, server } = await startAgentPair(t, { stall_warn_after_s: 0.3 });
+  await server!.send(agentRow(0, 1n, 2n));
+  await waitFor('the stall of the first connection', () => vmtel.events('guest_agent_stalled').length === 1);
+  await server!.send(agentRow(1, 3n, 4n));
+  await waitFor('the second row on disk', () => readJsonl(vmtel.outputPath).length === 2);
+  server!.dropClient();
+  await waitFor('the second connection', () => server!.accepted === 2);
+  await server!.send(agentRow(2, 5n, 6n));
+  await waitFor('the third row on disk', () => readJsonl(vmtel.outputPath).length === 3);
+  await vmtel.stop();
+  const [resumed] = eventFields(vmtel, 'guest_agent_resumed');
+  const longestMs = vmtel.outcome()?.counts.stats['longest_silence_ms'];
+  // The first connection's silence, as its resumed event measured it (in µs; the stat in whole ms).
+  const resumedMs = (resumed!['silent_s'] as number) * 1000;
+  assert.ok(resumedMs - longestMs! > -1e-6 && resumedMs - longestMs! < 1, `longest ${longestMs} ms, resumed after ${resumedMs} ms`);
+  assert.ok(longestMs! >= 300);
+});
