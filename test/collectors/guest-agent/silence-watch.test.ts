@@ -4,16 +4,17 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { SilenceWatch } from '../../../src/collectors/guest-agent/silence-watch';
+import { LOOP_STALL_MS, loopPulse, PULSE_INTERVAL_MS } from '../../../src/control/loop-pulse';
 
 const LIMITS = { silentWarnAfterMs: 1000, stallWarnAfterMs: 500 };
 const MS = 1_000_000n;
 
 // A watch connected at 10 s on a clock that moves with the mocked timers.
-function watchUnderTest(t: TestContext) {
+function watchUnderTest(t: TestContext, limits = LIMITS) {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   let nowNs = 10_000n * MS;
   const events: string[] = [];
-  const watch = new SilenceWatch(() => nowNs, LIMITS, {
+  const watch = new SilenceWatch(() => nowNs, limits, {
     firstByte: (s) => events.push(`firstByte ${s}`),
     silentWindow: (s) => events.push(`silentWindow ${s}`),
     stalled: (s) => events.push(`stalled ${s}`),
@@ -100,4 +101,59 @@ test('after the end no event comes', (t) => {
   watch.end(now());
   advance(10_000);
   assert.deepEqual(events, ['firstByte 0']);
+});
+
+// vmtel's own thread stood still (SIGSTOP, a frozen cgroup, a starved host): the loop pulse of
+// this thread, on a mocked CLOCK_MONOTONIC, is overdue by more than its stall limit. Bytes the
+// guest sent meanwhile are in the socket, unread; a verdict of silence must give the loop one
+// turn to read them before it is said.
+function standStill(t: TestContext): void {
+  let hostNs = 1_000_000n * MS;
+  t.mock.method(process.hrtime, 'bigint', () => hostNs);
+  t.after(loopPulse.join({ beat: () => undefined, stalled: () => undefined }));
+  hostNs += BigInt(PULSE_INTERVAL_MS + LOOP_STALL_MS) * MS;
+}
+
+// A stall check sees vmtel's stall only for a silence of a pulse interval or more.
+const LONG_STALL = { silentWarnAfterMs: 1000, stallWarnAfterMs: 1500 };
+
+test("a silent window found just after vmtel's own thread stood still waits one turn: bytes read in it cancel the verdict", (t) => {
+  standStill(t);
+  const { events, advance, bytes } = watchUnderTest(t);
+  advance(1000);
+  assert.deepEqual(events, [], 'the verdict waits a turn');
+  bytes();
+  advance(10);
+  assert.deepEqual(events, ['firstByte 1']);
+});
+
+test('with no bytes in that turn the silent window is said one millisecond later: one turn is waited, not more', (t) => {
+  standStill(t);
+  const { events, advance } = watchUnderTest(t);
+  advance(1000);
+  assert.deepEqual(events, []);
+  advance(1);
+  assert.deepEqual(events, ['silentWindow 1']);
+});
+
+test("a stall found just after vmtel's own thread stood still waits one turn: bytes read in it cancel the verdict", (t) => {
+  standStill(t);
+  const { watch, events, advance, bytes } = watchUnderTest(t, LONG_STALL);
+  bytes();
+  advance(1500);
+  assert.deepEqual(events, ['firstByte 0'], 'the verdict waits a turn');
+  bytes();
+  assert.equal(watch.longestSilenceNs, 0n, "the 1.5 s without bytes were vmtel's own stall, not the guest's silence");
+  advance(1000);
+  assert.deepEqual(events, ['firstByte 0']);
+});
+
+test('with no bytes in that turn the stall is said one millisecond later, with the whole silence', (t) => {
+  standStill(t);
+  const { events, advance, bytes } = watchUnderTest(t, LONG_STALL);
+  bytes();
+  advance(1500);
+  assert.deepEqual(events, ['firstByte 0']);
+  advance(1);
+  assert.deepEqual(events, ['firstByte 0', 'stalled 1.501']);
 });
