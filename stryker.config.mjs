@@ -84,7 +84,11 @@ function globBase(pattern) {
   return glob < 0 ? pattern : pattern.slice(0, glob);
 }
 
-const patterns = mutateArgs(process.argv);
+// A pattern starting with "!" leaves files out of what the others name (Stryker's own syntax):
+// it chooses no module, and the report's name counts it.
+const allPatterns = mutateArgs(process.argv);
+const patterns = allPatterns.filter((pattern) => !pattern.startsWith('!'));
+const exclusions = allPatterns.length - patterns.length;
 const chosen =
   patterns.length === 0
     ? MODULES
@@ -97,7 +101,8 @@ if (chosen.length === 0) throw new Error(`--mutate ${patterns.join(',')} names n
 // One report per run, named after what it mutates (the --mutate patterns, else all modules), so
 // runs of different modules or files keep their reports.
 const reportName =
-  patterns.length === 0 ? 'all' : patterns.map((pattern) => globBase(pattern).replace(/^src\//, '').replace(/\/$|\.ts$/, '').replaceAll('/', '-')).join('+');
+  (patterns.length === 0 ? 'all' : patterns.map((pattern) => globBase(pattern).replace(/^src\//, '').replace(/\/$|\.ts$/, '').replaceAll('/', '-')).join('+')) +
+  (exclusions > 0 ? `-minus-${exclusions}` : '');
 const testFiles = [...new Set(chosen.flatMap(({ tests }) => tests))].map((test) => `dist/test/${test}.test.js`);
 
 export default {
