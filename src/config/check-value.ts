@@ -62,7 +62,7 @@ export function checkInterpolated(spec: OptionSpec, value: unknown, origin: EnvO
   if (checked.ok) return checked;
   const names = origin.names.map((name) => `\${${name}}`).join(', ');
   const numeric = spec.type === 'integer' || spec.type === 'number' || spec.type === 'boolean';
-  const how = numeric && !origin.whole ? `; a variable is read as a ${spec.type} only when it is the whole value` : '';
+  const how = numeric && !origin.whole ? `; a variable is read as ${spec.type === 'integer' ? 'an' : 'a'} ${spec.type} only when it is the whole value` : '';
   return { ok: false, message: `${checked.message}, from ${names}${how}` };
 }
 

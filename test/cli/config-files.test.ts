@@ -42,7 +42,7 @@ test('interpolation mistakes are errors with their line; an empty variable is na
       '2: episode: "$EPISODE" is not a reference: write ${EPISODE} for the variable, or $$ for a literal $ [VMTEL_CONFIG_INVALID]',
       '3: run_dir: unclosed "${" in "runs/${TAP": write ${NAME} [VMTEL_CONFIG_INVALID]',
       '6: collectors.net.interface: invalid reference "${ TAP }": write ${TAP} without spaces [VMTEL_CONFIG_INVALID]',
-      '8: collectors.host.interval_ms: expected an integer of at least 10 (milliseconds), got "500" (a string), from ${INTERVAL}; a variable is read as a integer only when it is the whole value [VMTEL_CONFIG_INVALID]',
+      '8: collectors.host.interval_ms: expected an integer of at least 10 (milliseconds), got "500" (a string), from ${INTERVAL}; a variable is read as an integer only when it is the whole value [VMTEL_CONFIG_INVALID]',
     ],
   );
   assert.ok(!existsSync(join(dir, 'runs')));
