@@ -253,3 +253,75 @@ test('the drift over a connection weighs each segment by its span, the step betw
   const expected = (1e-4 * 18 + 3e-4 * 12) / 30;
   assert.ok(Math.abs(env.slope()! - expected) < 1e-12, `slope ${env.slope()} against ${expected}`);
 });
+
+test('while a step waits for its reads, a row that does not agree with it is placed by the estimate', () => {
+  const { env } = envelope();
+  const feed = new Feeder(env);
+  // A lag of 150 ms: a row's lag plus the estimate is past the threshold, a difference is not.
+  const lag = 150 * MS;
+  feed.windows(G0, 0, 10, () => lag);
+  let g = G0 + 22 * S;
+  feed.row((g += 0.25 * S), lag + 500 * MS);
+  assert.equal(feed.row((g += 0.25 * S), lag + 3 * MS), lag, 'a late row, not the step: the estimate');
+  feed.row((g += 0.25 * S), lag + 500 * MS);
+  assert.equal(feed.row((g += 0.25 * S), lag + THRESHOLD_NS), lag, 'exactly at the threshold: not the step');
+
+  // A step down waiting, and a row far above the estimate: not the step either.
+  const down = envelope();
+  const feedDown = new Feeder(down.env);
+  feedDown.windows(G0, 0, 10, () => C);
+  g = G0 + 22 * S;
+  feedDown.row((g += 0.25 * S), C - 500 * MS);
+  assert.equal(feedDown.row((g += 0.25 * S), C + 500 * MS), C);
+});
+
+test("a step's rows are placed by the least lag among those before them, not the last", () => {
+  const { env } = envelope();
+  const feed = new Feeder(env);
+  feed.windows(G0, 0, 10, () => C);
+  const g = G0 + 22 * S;
+  const after = C + 1000 * MS;
+  feed.row(g, after);
+  feed.row(g + 0.25 * S, after + 5 * MS);
+  assert.equal(feed.row(g + 0.5 * S, after + 3 * MS), after);
+});
+
+test('a lag exactly the threshold below a fitted estimate is no step', () => {
+  const { env, said } = envelope();
+  const feed = new Feeder(env);
+  feed.windows(G0, 0, 10, () => C + THRESHOLD_NS);
+  let g = G0 + 22 * S;
+  for (let k = 0; k < 4; k++) feed.row((g += 0.25 * S), C);
+  assert.equal(said.seen, 0);
+  for (let k = 0; k < 3; k++) feed.row((g += 0.25 * S), C - 1);
+  assert.equal(said.seen, 1);
+});
+
+test('of two rows of a window with the same least lag, the first places the window in guest time', () => {
+  const { env } = envelope();
+  const feed = new Feeder(env);
+  // Each window's floor comes twice, 1 s apart, on a 100 ppm slope from its first row: the fit
+  // runs through the first ones, so its lag at any time is 1e-4 of the time since G0 over C.
+  for (let w = 0; w <= 10; w++) {
+    const start = G0 + w * WINDOW_NS;
+    feed.row(start, C + 1e-4 * (start - G0));
+    feed.row(start + S, C + 1e-4 * (start - G0));
+  }
+  assert.ok(Math.abs(env.lagAt(G0 + 30 * S)! - (C + 3 * MS)) < 1, `lag ${env.lagAt(G0 + 30 * S)}`);
+});
+
+test('a connection of one-window segments, a step after each, has no drift to give', () => {
+  const { env, said } = envelope();
+  const feed = new Feeder(env);
+  let g = G0;
+  for (let k = 0; k < 11; k++) {
+    // Three reads on the new lag (each segment's first confirms the step), then the row that
+    // closes its one window.
+    const lag = C + k * 1000 * MS;
+    for (let r = 0; r < 3; r++) feed.row((g += 0.25 * S), lag);
+    feed.row((g += WINDOW_NS), lag);
+  }
+  assert.equal(said.seen, 10);
+  assert.equal(env.windows, 11);
+  assert.equal(env.slope(), null);
+});

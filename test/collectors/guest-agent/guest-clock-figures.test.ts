@@ -76,6 +76,32 @@ test('a row without a finite guest monotonic clock has no t_guest_host_ns and is
   assert.equal(clock.estimate().mono_offset_ns, null, 'nothing observed');
 });
 
+test('reads whose rows have no clock at all do not interrupt a step', () => {
+  const { clock, heard } = guestClock();
+  for (let k = 0; k < 90; k++) readOne(clock, S + k * 0.25 * S, sampled(S + k * 0.25 * S));
+  for (let k = 90; k < 95; k++) readOne(clock, S + k * 0.25 * S, k % 2 === 0 ? sampled(S + k * 0.25 * S - 500 * MS) : { seq: k });
+  clock.finish();
+  assert.deepEqual(
+    heard.steps.map(({ clock: which }) => which),
+    ['mono', 'wall'],
+  );
+});
+
+test('reads whose rows have no wall clock do not interrupt a step of the wall clock', () => {
+  const { clock, heard } = guestClock();
+  for (let k = 0; k < 90; k++) readOne(clock, S + k * 0.25 * S, sampled(S + k * 0.25 * S));
+  // The guest's clocks stand still for 500 ms; every other read after it carries no wall clock.
+  for (let k = 90; k < 95; k++) {
+    const row = sampled(S + k * 0.25 * S - 500 * MS);
+    readOne(clock, S + k * 0.25 * S, k % 2 === 0 ? row : { t_guest_mono_ns: row.t_guest_mono_ns });
+  }
+  clock.finish();
+  assert.deepEqual(
+    heard.steps.map(({ clock: which }) => which),
+    ['mono', 'wall'],
+  );
+});
+
 test("an interval_ns that is not a positive number is not the agent's interval", () => {
   for (const interval of [0, -100 * MS, '100000000', null]) {
     const { clock } = guestClock();

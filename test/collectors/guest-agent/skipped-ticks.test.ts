@@ -85,3 +85,11 @@ test('a new connection starts without a previous row', () => {
   assert.equal(ticks.row(T0 + 10_000 * MS, 100 * MS), 0, 'the gap across connections is no skip');
   assert.equal(ticks.row(T0 + 10_300 * MS, 100 * MS), 2);
 });
+
+test("steps that came with the agent's interval are not measured: without it later, there is no measured interval yet", () => {
+  const ticks = new SkippedTicks();
+  let t = T0;
+  for (let k = 0; k < 300; k++) ticks.row((t += 100 * MS), 100 * MS);
+  ticks.row((t += 100 * MS), null);
+  assert.deepEqual([ticks.intervalNs, ticks.intervalSource], [null, null]);
+});
