@@ -108,10 +108,17 @@ test('after the end no event comes', (t) => {
 // guest sent meanwhile are in the socket, unread; a verdict of silence must give the loop one
 // turn to read them before it is said.
 function standStill(t: TestContext): void {
+  joinPulse(t)();
+}
+
+// This thread's pulse on a mocked CLOCK_MONOTONIC; the function returned makes vmtel stand still.
+function joinPulse(t: TestContext): () => void {
   let hostNs = 1_000_000n * MS;
   t.mock.method(process.hrtime, 'bigint', () => hostNs);
   t.after(loopPulse.join({ beat: () => undefined, stalled: () => undefined }));
-  hostNs += BigInt(PULSE_INTERVAL_MS + LOOP_STALL_MS) * MS;
+  return () => {
+    hostNs += BigInt(PULSE_INTERVAL_MS + LOOP_STALL_MS) * MS;
+  };
 }
 
 // A stall check sees vmtel's stall only for a silence of a pulse interval or more.
@@ -156,4 +163,29 @@ test('with no bytes in that turn the stall is said one millisecond later, with t
   assert.deepEqual(events, ['firstByte 0']);
   advance(1);
   assert.deepEqual(events, ['firstByte 0', 'stalled 1.501']);
+});
+
+test("each verdict after a stall of vmtel's own waits its own turn, whatever the verdicts before it did", (t) => {
+  const standStillNow = joinPulse(t);
+  const { events, advance, bytes } = watchUnderTest(t, LONG_STALL);
+  bytes();
+  advance(1500);
+  assert.deepEqual(events, ['firstByte 0', 'stalled 1.5'], 'no stall of vmtel: said at once');
+  bytes();
+  standStillNow();
+  advance(1500);
+  assert.deepEqual(events, ['firstByte 0', 'stalled 1.5', 'resumed 1.5'], 'after a stall of vmtel: the verdict waits a turn');
+  advance(1);
+  assert.deepEqual(events, ['firstByte 0', 'stalled 1.5', 'resumed 1.5', 'stalled 1.501']);
+
+  // A waited turn that brought bytes leaves the next verdict to wait its own turn too.
+  bytes();
+  advance(1500);
+  assert.deepEqual(events.slice(4), ['resumed 1.501'], 'the stall of vmtel is still on: the verdict waits');
+  bytes();
+  advance(1);
+  advance(1499);
+  assert.deepEqual(events.slice(4), ['resumed 1.501'], 'bytes came in the turn; the next verdict waits too');
+  advance(1);
+  assert.deepEqual(events.slice(4), ['resumed 1.501', 'stalled 1.501']);
 });
