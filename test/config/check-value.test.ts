@@ -135,3 +135,29 @@ test('a value from one whole ${VAR} is read as the type the key wants; from part
   // A value typed in the file, or a string not from a variable, is checked as it is.
   assert.deepEqual(checkInterpolated(interval, '500', undefined, bases), { ok: false, message: 'expected an integer of at least 10, got "500" (a string)' });
 });
+
+test('number text from a whole ${VAR}: signs, fractions and exponents are numbers, anything around them is text', () => {
+  const whole = { names: ['N'], whole: true };
+  const number: OptionSpec = { type: 'number', doc };
+  const numbers: Array<[string, number]> = [['-5', -5], ['+2', 2], ['1.25', 1.25], ['1.', 1], ['.25', 0.25], ['1e-3', 0.001], ['2E+2', 200], ['1e10', 1e10]];
+  for (const [text, value] of numbers) assert.deepEqual(checkInterpolated(number, text, whole, bases), { ok: true, value }, text);
+  for (const text of ['x500', '500x', '1e', '.', '--5', '1.2.3']) {
+    assert.deepEqual(checkInterpolated(number, text, whole, bases), { ok: false, message: `expected a number, got ${JSON.stringify(text)} (a string), from \${N}` }, text);
+  }
+  assert.deepEqual(checkInterpolated({ type: 'integer', min: 10, doc }, '-5', whole, bases), { ok: false, message: 'expected an integer of at least 10, got -5, from ${N}' });
+});
+
+test('only numbers and booleans are read from a variable as such: a string key keeps "500" and "true" as text', () => {
+  const whole = { names: ['N'], whole: true };
+  assert.deepEqual(checkInterpolated({ type: 'string', doc }, '500', whole, bases), { ok: true, value: '500' });
+  assert.deepEqual(checkInterpolated({ type: 'string', doc }, 'true', whole, bases), { ok: true, value: 'true' });
+  assert.deepEqual(checkInterpolated({ type: 'boolean', doc }, 'x${N}', { names: ['N'], whole: false }, bases), {
+    ok: false,
+    message: 'expected true or false, got "x${N}" (a string), from ${N}; a variable is read as a boolean only when it is the whole value',
+  });
+});
+
+test('the first item of a list can be the bad one; a number with an exclusive minimum but no minimum is just a number', () => {
+  assert.deepEqual(checkValue({ type: 'string-list', doc }, [1, 'a'], bases), { ok: false, message: 'expected a list of strings, got a list whose item 1 is 1' });
+  assert.equal(expectation({ type: 'number', exclusiveMin: true, doc }), 'a number');
+});

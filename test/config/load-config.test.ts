@@ -184,6 +184,12 @@ test('--run-dir and --log-level win over the file, and show in the resolved conf
   assert.equal(config.resolved['log_level'], 'debug');
 });
 
+test('a whole ${NAME} in a number key is read as a number, found by its key path', async (t) => {
+  const config = await loadConfig(writeConfig(t, `${HEAD}flush_ms: \${FLUSH}\ncollectors:\n  host:\n    interval_ms: \${TICK}\n`), { env: { FLUSH: '250', TICK: '2000' } });
+  assert.equal(config.resolved['flush_ms'], 250);
+  assert.deepEqual([config.collectors[0]?.flush_ms, config.collectors[0]?.options['interval_ms']], [250, 2000]);
+});
+
 test('${NAME} takes the variable from overrides.env, or from process.env', async (t) => {
   const path = writeConfig(t, 'vm: ${VM}\nepisode: ep-${RUN}-${RUN}\nrun_dir: $$HOME/${ROOT}/$5\ncollectors:\n  host:\n');
   const config = await loadConfig(path, { env: { VM: 'win10', RUN: '7', ROOT: 'r' } });

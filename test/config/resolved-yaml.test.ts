@@ -14,3 +14,8 @@ test('dollars are doubled in strings at any depth; other values and shared lists
     ['text: x$$y', 'list:', '  - $$1', '  - b: $$$$', 'none: null', 'count: 5', 'flag: false', 'first:', '  - a', 'second:', '  - a', `long: ${long}`, ''].join('\n'),
   );
 });
+
+test('a long value with spaces stays on one line, where it can be copied', () => {
+  const sentence = 'word '.repeat(30).trim();
+  assert.equal(renderResolvedYaml({ note: sentence }), `note: ${sentence}\n`);
+});

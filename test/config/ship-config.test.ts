@@ -45,6 +45,11 @@ test('each server must be nats://HOST:PORT or tls://HOST:PORT, and the list a li
     'vm1.yaml:7: ship.nats.servers[3]: expected nats://HOST:PORT or tls://HOST:PORT, got "nats://h:x"',
     'vm1.yaml:7: ship.nats.servers[5]: expected nats://HOST:PORT or tls://HOST:PORT, got "NATS://h:1"',
   ]);
+  assert.deepEqual(await problems(t, "ship:\n  nats:\n    servers: ['xnats://h:1']\n"), [
+    'vm1.yaml:7: ship.nats.servers[0]: expected nats://HOST:PORT or tls://HOST:PORT, got "xnats://h:1"',
+  ]);
+  const named = await load(t, 'ship:\n  nats:\n    servers: [nats://nats-1.lab:4222]\n    subject_prefix: lab-1.vm_x.y\n');
+  assert.deepEqual([named.config.ship?.servers, named.config.ship?.subjectPrefix], [['nats://nats-1.lab:4222'], 'lab-1.vm_x.y']);
   assert.deepEqual(await problems(t, 'ship:\n  nats:\n    servers: nats://a:1\n'), [
     'vm1.yaml:7: ship.nats.servers: expected a list of strings, got "nats://a:1" (a string)',
   ]);
