@@ -63,7 +63,9 @@ const PARTS = [
   { dir: 'src/config/key-lines.ts', tests: ['config/key-lines', 'config/config-problems'] },
   // A ${VAR} read as a number or a boolean is checked here and shown by `vmtel validate`.
   { dir: 'src/config/check-value.ts', tests: ['config/check-value', 'config/config-problems', 'cli/config-files'] },
-  { dir: 'src/config/run-dir-check.ts', tests: ['cli/run-dir-check'] },
+  // Its refusals by the run dir command test; the errors of a real mount (read-only, full,
+  // denied) by the run dir faults test.
+  { dir: 'src/config/run-dir-check.ts', tests: ['cli/run-dir-check', 'cli/run-dir-faults'] },
   { dir: 'src/config/starter-config.ts', tests: ['cli/config-files'] },
   { dir: 'src/config/interpolate-env.ts', tests: ['config/load-config', 'config/config-problems', 'cli/config-files'] },
 ];
